@@ -1,0 +1,427 @@
+package catalog
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DistrolessRef is a distroless image reference interpreted by the catalog.
+type DistrolessRef struct {
+	// Family is the image name without the Debian suffix: "static",
+	// "python3", "nodejs22".
+	Family string
+	// Debian is the pinned release, 0 when the name has no -debianNN.
+	Debian int
+	Tag    string
+	// Image is the catalog entry for the family, nil when unknown.
+	Image *DistrolessImage
+	// Removed is set when the name (with its Debian suffix) is removed or
+	// frozen.
+	Removed *Removal
+	// TagKnown reports whether the tag is one distroless still updates.
+	TagKnown bool
+	// Published reports whether the family is published for Debian.
+	Published bool
+}
+
+var debianSuffix = regexp.MustCompile(`^(.*)-debian(\d+)$`)
+
+// ParseDistroless interprets the repository path after "distroless/" and a
+// tag ("" means latest).
+func (c *Catalog) ParseDistroless(name, tag string) DistrolessRef {
+	r := DistrolessRef{Family: name, Tag: tag}
+	if m := debianSuffix.FindStringSubmatch(name); m != nil {
+		r.Family = m[1]
+		r.Debian, _ = strconv.Atoi(m[2])
+	}
+	r.Image = c.DistrolessImage(r.Family)
+	if r.Image != nil && r.Debian != 0 {
+		for _, d := range r.Image.Debians {
+			if d == r.Debian {
+				r.Published = true
+			}
+		}
+	}
+	for i := range c.Distroless.Removed {
+		if c.Distroless.Removed[i].re.MatchString(name) {
+			r.Removed = &c.Distroless.Removed[i]
+			break
+		}
+	}
+	r.TagKnown = c.DistrolessTagKnown(tag)
+	return r
+}
+
+// DistrolessTagKnown reports whether a distroless tag is still updated.
+func (c *Catalog) DistrolessTagKnown(tag string) bool {
+	if tag == "" {
+		return true
+	}
+	for _, t := range c.Distroless.Tags {
+		if t == tag {
+			return true
+		}
+	}
+	for _, p := range c.Distroless.TagPatterns {
+		if regexp.MustCompile(p).MatchString(tag) {
+			return true
+		}
+	}
+	return false
+}
+
+// DistrolessImage returns the family's entry or nil.
+func (c *Catalog) DistrolessImage(family string) *DistrolessImage {
+	for i := range c.Distroless.Images {
+		if c.Distroless.Images[i].Family == family {
+			return &c.Distroless.Images[i]
+		}
+	}
+	return nil
+}
+
+// DistrolessFor returns the image for a runtime and language version
+// published for debian, or nil. version is ignored for static/base/cc.
+func (c *Catalog) DistrolessFor(runtime, version string, debian int) *DistrolessImage {
+	for i := range c.Distroless.Images {
+		im := &c.Distroless.Images[i]
+		if im.Runtime != runtime || (version != "" && im.Version != "" && im.Version != version) {
+			continue
+		}
+		if runtime == "base" && im.Family != "base" {
+			continue
+		}
+		if im.HasDebian(debian) {
+			return im
+		}
+	}
+	return nil
+}
+
+// HasDebian reports whether the family is published for a release.
+func (im *DistrolessImage) HasDebian(debian int) bool {
+	for _, d := range im.Debians {
+		if d == debian {
+			return true
+		}
+	}
+	return false
+}
+
+// Ref renders the full reference "gcr.io/distroless/<family>-debianNN:tag".
+func (c *Catalog) Ref(family string, debian int, tag string) string {
+	s := fmt.Sprintf("%s/%s-debian%d", c.Distroless.Registry, family, debian)
+	if tag != "" && tag != "latest" {
+		s += ":" + tag
+	}
+	return s
+}
+
+// UnversionedDebian returns the Debian release an untagged distroless name
+// points to on a date (YYYY-MM-DD).
+func (c *Catalog) UnversionedDebian(date string) int {
+	for _, e := range c.Distroless.UnversionedHistory {
+		if e.Until == "" || date < e.Until {
+			return e.Debian
+		}
+	}
+	return c.Distroless.DefaultDebian
+}
+
+// EndOfSupport returns the end-of-support date of a runtime on a Debian
+// release, if one is recorded.
+func (c *Catalog) EndOfSupport(runtime string, debian int) (time.Time, bool) {
+	for _, e := range c.Distroless.EndOfSupport {
+		if e.Debian != debian {
+			continue
+		}
+		for _, r := range e.Runtime {
+			if r == runtime {
+				t, err := time.Parse("2006-01-02", e.Date)
+				return t, err == nil
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// Glibc returns the glibc version of a Debian release, "" when unknown.
+func (c *Catalog) Glibc(debian int) string {
+	for _, d := range c.Debian {
+		if d.Version == debian {
+			return d.Glibc
+		}
+	}
+	return ""
+}
+
+// Codename returns a release's codename ("trixie"), "" when unknown.
+func (c *Catalog) Codename(debian int) string {
+	for _, d := range c.Debian {
+		if d.Version == debian {
+			return d.Codename
+		}
+	}
+	return ""
+}
+
+// DebianByCodename returns the release number for a codename, 0 if unknown.
+func (c *Catalog) DebianByCodename(codename string) int {
+	for _, d := range c.Debian {
+		if d.Codename == codename {
+			return d.Version
+		}
+	}
+	return 0
+}
+
+// LookupImage returns the catalog entry for a familiar image name
+// ("golang", "mcr.microsoft.com/dotnet/sdk"), or nil.
+func (c *Catalog) LookupImage(name string) *Image {
+	name = strings.TrimPrefix(name, "docker.io/")
+	name = strings.TrimPrefix(name, "library/")
+	for i := range c.Images {
+		if c.Images[i].Name == name {
+			return &c.Images[i]
+		}
+	}
+	return nil
+}
+
+// TagExists reports whether a tag matches every tag the image has ever
+// had. Images without a pattern accept every tag.
+func (im *Image) TagExists(tag string) bool {
+	if im.tagRE == nil || tag == "" {
+		return true
+	}
+	return im.tagRE.MatchString(tag)
+}
+
+var leadingVersion = regexp.MustCompile(`^(\d+(?:\.\d+)*)`)
+
+// TagVersion returns the version at the start of a tag: "1.22" for
+// "1.22.3-bookworm" → "1.22.3". Aliases return "".
+func TagVersion(tag string) string {
+	return leadingVersion.FindString(tag)
+}
+
+// TagWords returns the variant words of a tag: ["slim","bookworm"] for
+// "3.11-slim-bookworm".
+func TagWords(tag string) []string {
+	rest := strings.TrimPrefix(tag, TagVersion(tag))
+	rest = strings.TrimPrefix(rest, "-")
+	if rest == "" {
+		return nil
+	}
+	return strings.Split(rest, "-")
+}
+
+// HasWord reports whether a tag has the variant word (prefix match for
+// words like "alpine3.19").
+func HasWord(tag, word string) bool {
+	for _, w := range TagWords(tag) {
+		if w == word || strings.HasPrefix(w, word) {
+			return true
+		}
+	}
+	return false
+}
+
+// Debian returns the Debian release an image tag runs on: from a codename
+// in the tag, else the image's default for that version. ok is false for
+// Alpine, Ubuntu and unknown cases.
+func (c *Catalog) ImageDebian(im *Image, tag string) (int, bool) {
+	if im == nil || im.Musl || HasWord(tag, "alpine") {
+		return 0, false
+	}
+	for _, w := range TagWords(tag) {
+		if d := c.DebianByCodename(w); d != 0 {
+			return d, true
+		}
+	}
+	if d := c.DebianByCodename(tag); d != 0 {
+		return d, true
+	}
+	if im.Ubuntu {
+		return 0, false
+	}
+	v := TagVersion(tag)
+	if d, ok := im.AliasDebian[tag]; ok {
+		return d, true
+	}
+	if v == "" {
+		if d, ok := im.AliasDebian[""]; ok {
+			return d, true
+		}
+		if n := len(im.DefaultDebian); n > 0 {
+			return im.DefaultDebian[n-1].Debian, true
+		}
+		return 0, false
+	}
+	best := 0
+	for _, vd := range im.DefaultDebian {
+		if vd.From == "" || CompareVersions(v, vd.From) >= 0 {
+			best = vd.Debian
+		}
+	}
+	return best, best != 0
+}
+
+// IsAlpine reports whether an image tag is musl-based.
+func (im *Image) IsAlpine(tag string) bool {
+	return im != nil && (im.Musl || HasWord(tag, "alpine"))
+}
+
+// IsToolchainTag reports whether the image at this tag carries a build
+// toolchain (golang, maven, node full images; -jdk tags of JDK vendors).
+func (im *Image) IsToolchainTag(tag string) bool {
+	if im == nil {
+		return false
+	}
+	if im.ToolchainTag != "" {
+		return HasWord(tag, im.ToolchainTag) || strings.Contains(tag, im.ToolchainTag)
+	}
+	if !im.Toolchain {
+		return false
+	}
+	if im.SlimIsRuntime && (HasWord(tag, "slim") || HasWord(tag, "alpine") || tag == "slim") {
+		return false
+	}
+	return true
+}
+
+// IsEOL reports whether a version of the image is end of life.
+func (im *Image) IsEOL(version string) bool {
+	for _, e := range im.EOL {
+		if e == version || strings.HasPrefix(version, e+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// CompareVersions compares dotted numeric versions ("1.9" < "1.10").
+func CompareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) || i < len(bs); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// Minor returns "major.minor" of a version ("3.11.4" → "3.11").
+func Minor(v string) string {
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 {
+		return v
+	}
+	return parts[0] + "." + parts[1]
+}
+
+// Major returns the first component of a version ("22.3.0" → "22").
+func Major(v string) string {
+	major, _, _ := strings.Cut(v, ".")
+	return major
+}
+
+// CgoModule returns the entry for a Go module path (prefix match on module
+// boundaries), or nil.
+func (c *Catalog) CgoModule(path string) *CgoModule {
+	for i := range c.Go.CgoModules {
+		m := &c.Go.CgoModules[i]
+		if path == m.Module || strings.HasPrefix(path, m.Module+"/") {
+			return m
+		}
+	}
+	return nil
+}
+
+// PythonNative returns the entry for a Python package name (normalised as
+// PEP 503: case-insensitive, - _ . equivalent), or nil.
+func (c *Catalog) PythonNative(name string) *NativePackage {
+	n := normalizePy(name)
+	for i := range c.Python.NativePackages {
+		if normalizePy(c.Python.NativePackages[i].Name) == n {
+			return &c.Python.NativePackages[i]
+		}
+	}
+	return nil
+}
+
+func normalizePy(s string) string {
+	s = strings.ToLower(s)
+	return strings.NewReplacer("_", "-", ".", "-").Replace(s)
+}
+
+// NodeNative returns the entry for an npm package, or nil.
+func (c *Catalog) NodeNative(name string) *NativePackage {
+	for i := range c.Node.NativePackages {
+		if c.Node.NativePackages[i].Name == name {
+			return &c.Node.NativePackages[i]
+		}
+	}
+	return nil
+}
+
+// contains reports whether list holds s.
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// IsRuntimeTool reports whether a Debian package is a runtime tool
+// distroless lacks.
+func (c *Catalog) IsRuntimeTool(pkg string) bool { return contains(c.Packages.RuntimeTools, pkg) }
+
+// IsToolchainPackage reports whether a Debian package is a build tool.
+func (c *Catalog) IsToolchainPackage(pkg string) bool {
+	return contains(c.Packages.Toolchain, pkg) || strings.HasSuffix(pkg, "-dev")
+}
+
+// InDistroless reports whether a package is already in every distroless
+// image (or in cc for the cc family).
+func (c *Catalog) InDistroless(pkg string) bool { return contains(c.Packages.InDistroless, pkg) }
+
+// IsSupervisor reports whether a program is a process supervisor.
+func (c *Catalog) IsSupervisor(prog string) bool { return contains(c.Supervisors, prog) }
+
+// PythonUpgradable reports whether a Python minor converts with a flagged
+// upgrade.
+func (c *Catalog) PythonUpgradable(minor string) bool { return contains(c.Python.Upgradable, minor) }
+
+// NodeUpgradable reports whether a Node major converts with a flagged
+// upgrade.
+func (c *Catalog) NodeUpgradable(major string) bool { return contains(c.Node.Upgradable, major) }
+
+// JavaAvailable reports whether a Java major has a distroless image.
+func (c *Catalog) JavaAvailable(major string) bool { return contains(c.Java.Available, major) }
+
+// JavaDeclined reports whether a Java major is declined by policy.
+func (c *Catalog) JavaDeclined(major string) bool { return contains(c.Java.Declined, major) }
+
+// Expand fills {placeholders} in a catalog template.
+func Expand(tmpl string, vars map[string]string) string {
+	for k, v := range vars {
+		tmpl = strings.ReplaceAll(tmpl, "{"+k+"}", v)
+	}
+	return tmpl
+}

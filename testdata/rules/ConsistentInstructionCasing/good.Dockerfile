@@ -1,0 +1,3 @@
+from debian:trixie-slim
+run echo a
+copy . /app

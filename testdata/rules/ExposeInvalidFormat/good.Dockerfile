@@ -1,0 +1,2 @@
+FROM debian:trixie-slim
+EXPOSE 80/tcp 8080

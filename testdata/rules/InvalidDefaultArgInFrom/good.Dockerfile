@@ -1,0 +1,2 @@
+ARG VERSION=1.26-trixie
+FROM golang:${VERSION}

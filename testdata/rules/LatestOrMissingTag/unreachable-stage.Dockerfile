@@ -1,0 +1,4 @@
+FROM golang AS dev
+RUN go test ./...
+FROM debian:trixie-slim
+COPY app /app

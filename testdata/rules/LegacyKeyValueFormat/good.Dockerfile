@@ -1,0 +1,3 @@
+FROM debian:trixie-slim
+ENV PORT=8080
+LABEL org.opencontainers.image.source=https://example.com

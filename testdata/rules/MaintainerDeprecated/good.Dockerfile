@@ -1,0 +1,2 @@
+FROM debian:trixie-slim
+LABEL org.opencontainers.image.authors=someone@example.com

@@ -1,0 +1,4 @@
+FROM debian:trixie-slim AS a
+ENTRYPOINT ["/bin/true"]
+FROM a
+ENTRYPOINT ["/bin/false"]

@@ -1,0 +1,1 @@
+FROM debian:trixie-slim AS base

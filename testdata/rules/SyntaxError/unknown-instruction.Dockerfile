@@ -1,0 +1,3 @@
+FROM debian:trixie-slim
+# want +1 "unknown instruction: COPPY"
+COPPY . /app

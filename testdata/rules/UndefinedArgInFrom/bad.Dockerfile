@@ -1,0 +1,2 @@
+# want +1 "FROM argument 'VERSON' is not declared"
+FROM golang:${VERSON}

@@ -1,0 +1,3 @@
+FROM debian:trixie-slim
+WORKDIR /app
+WORKDIR sub
