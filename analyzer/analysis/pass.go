@@ -18,6 +18,34 @@ type Options struct {
 	NonRoot bool
 	// Now is the date support end dates are compared with.
 	Now time.Time
+	// Outlook, when set, tells rules what `distill fix` would do with the
+	// file, so that check never recommends what fix would refuse. The
+	// engine sets it; rule tests may leave it nil.
+	Outlook func() Outlook
+}
+
+// Outlook summarises what the converter would do with the file.
+type Outlook struct {
+	// Known is false when no converter ran (Outlook unset).
+	Known bool
+	// Convertible is true when fix produces a distroless proposal.
+	Convertible bool
+	// FinalImage is the proposed final image, e.g.
+	// "gcr.io/distroless/static-debian13:nonroot".
+	FinalImage string
+	// Recipe names the recipe ("golang", "python", …).
+	Recipe string
+	// Reason explains a decline; Alternative suggests what to do instead.
+	Reason      string
+	Alternative string
+}
+
+// Outlook returns what `distill fix` would do with this file.
+func (p *Pass) Outlook() Outlook {
+	if p.Options.Outlook == nil {
+		return Outlook{}
+	}
+	return p.Memo("outlook", func() any { return p.Options.Outlook() }).(Outlook)
 }
 
 // Pass is what a rule sees: the file, the stage graph and a report function.
