@@ -49,6 +49,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: err}
 	})
+	addCheck(root)
+	addRules(root)
 	addVersion(root)
 	return root
 }
