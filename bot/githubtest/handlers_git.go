@@ -493,4 +493,3 @@ func (s *Server) handleGetCommit(c *call) {
 	}
 	c.writeJSON(http.StatusOK, s.renderCommit(c.repo, sha, cd))
 }
-

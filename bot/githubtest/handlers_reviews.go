@@ -669,4 +669,3 @@ func (s *Server) Reviews(owner, repo string, number int) []Review {
 	}
 	return out
 }
-

@@ -130,8 +130,8 @@ func (s *Server) renderApp() obj {
 		"node_id": nodeID("Integration", s.cfg.appID), "owner": s.renderUser(owner), "name": s.cfg.appName,
 		"description": "Distroless conversions for Dockerfiles (fake)", "external_url": s.URL,
 		"html_url": s.URL + "/apps/" + s.cfg.appSlug, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
-		"permissions":        DefaultPermissions,
-		"events":             []string{"check_suite", "issue_comment", "pull_request"},
+		"permissions":         DefaultPermissions,
+		"events":              []string{"check_suite", "issue_comment", "pull_request"},
 		"installations_count": len(s.installations),
 	}
 }
@@ -340,7 +340,7 @@ func (s *Server) renderIssueComment(r *repository, c *IssueComment) obj {
 	return obj{
 		"id": c.ID, "node_id": nodeID("IssueComment", c.ID), "url": api + "/issues/comments/" + itoa(c.ID),
 		"html_url": fmt.Sprintf("%s/%s/%d#issuecomment-%d", web, kind, c.IssueNumber, c.ID),
-		"body": c.Body, "user": s.userByLogin(c.User), "created_at": ts(c.CreatedAt), "updated_at": ts(c.UpdatedAt),
+		"body":     c.Body, "user": s.userByLogin(c.User), "created_at": ts(c.CreatedAt), "updated_at": ts(c.UpdatedAt),
 		"issue_url": api + "/issues/" + itoa(int64(c.IssueNumber)), "author_association": s.association(r, c.User),
 		"performed_via_github_app": nil, "reactions": s.reactionRollup(api+"/issues/comments/"+itoa(c.ID)+"/reactions", rs),
 		"pin": nil, "minimized": nil,
