@@ -3,6 +3,9 @@ package githubtest
 import (
 	"net/http"
 	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v4"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v62/github"
@@ -83,4 +86,18 @@ func errorResponse(t *testing.T, err error, status int) *github.ErrorResponse {
 		t.Fatalf("status = %d, want %d (%v)", er.Response.StatusCode, status, err)
 	}
 	return er
+}
+
+func testJWT(t *testing.T, srv *Server) string {
+	t.Helper()
+	key, err := jwt.ParseRSAPrivateKeyFromPEM(srv.PrivateKeyPEM())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Unix()
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iat": now - 30, "exp": now + 300, "iss": itoa(srv.AppID())}).SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -98,6 +98,7 @@ func (s *Server) renderRepo(r *repository) obj {
 		"allow_rebase_merge": true, "temp_clone_token": "", "allow_squash_merge": true, "allow_auto_merge": false,
 		"delete_branch_on_merge": false, "allow_merge_commit": true, "allow_forking": true,
 		"subscribers_count": 0, "network_count": 0, "license": nil, "web_commit_signoff_required": false,
+		"template_repository": nil,
 	}
 	for _, t := range repoURLTemplates {
 		o[t[0]] = api + t[1]
