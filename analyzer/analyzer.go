@@ -140,6 +140,7 @@ func Run(f *dockerfile.File, target *dockerfile.Stage, opt Options) []Finding {
 		Debian:  opt.Config.DebianRelease(),
 		NonRoot: opt.Config.NonRoot(),
 		Now:     now,
+		Outlook: outlook(f.Src, opt),
 	}, &raw)
 	byName := map[string]*analysis.Rule{}
 	for _, r := range ruleSet {

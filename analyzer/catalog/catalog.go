@@ -25,18 +25,19 @@ var catalogYAML []byte
 
 // Catalog is the decoded catalog.yaml.
 type Catalog struct {
-	AsOf        string          `yaml:"as_of"`
-	Debian      []DebianRelease `yaml:"debian"`
-	Distroless  Distroless      `yaml:"distroless"`
-	Images      []Image         `yaml:"images"`
-	Python      PythonPolicy    `yaml:"python"`
-	Node        NodePolicy      `yaml:"node"`
-	Java        JavaPolicy      `yaml:"java"`
-	Go          GoPolicy        `yaml:"go"`
-	Rust        RustPolicy      `yaml:"rust"`
-	Dotnet      DotnetPolicy    `yaml:"dotnet"`
-	Packages    Packages        `yaml:"packages"`
-	Supervisors []string        `yaml:"supervisors"`
+	AsOf         string          `yaml:"as_of"`
+	Debian       []DebianRelease `yaml:"debian"`
+	Distroless   Distroless      `yaml:"distroless"`
+	Images       []Image         `yaml:"images"`
+	Python       PythonPolicy    `yaml:"python"`
+	Node         NodePolicy      `yaml:"node"`
+	Java         JavaPolicy      `yaml:"java"`
+	Go           GoPolicy        `yaml:"go"`
+	Rust         RustPolicy      `yaml:"rust"`
+	Dotnet       DotnetPolicy    `yaml:"dotnet"`
+	Packages     Packages        `yaml:"packages"`
+	Supervisors  []string        `yaml:"supervisors"`
+	BuildOnlyEnv []string        `yaml:"build_only_env"`
 }
 
 // DebianRelease is one Debian release and its glibc.

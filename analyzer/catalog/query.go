@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -424,4 +425,15 @@ func Expand(tmpl string, vars map[string]string) string {
 		tmpl = strings.ReplaceAll(tmpl, "{"+k+"}", v)
 	}
 	return tmpl
+}
+
+// IsBuildOnlyEnv reports whether an environment variable only matters at
+// build time.
+func (c *Catalog) IsBuildOnlyEnv(name string) bool {
+	for _, p := range c.BuildOnlyEnv {
+		if ok, _ := path.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
 }

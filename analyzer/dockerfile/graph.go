@@ -146,3 +146,15 @@ func (s *Stage) RootBase() ImageRef {
 	}
 	return s.Base
 }
+
+// RootFrom returns the stage at the bottom of a stage's FROM chain: the one
+// whose FROM names an external image.
+func (s *Stage) RootFrom() *Stage {
+	seen := map[*Stage]bool{}
+	st := s
+	for st.BaseStage != nil && !seen[st] {
+		seen[st] = true
+		st = st.BaseStage
+	}
+	return st
+}

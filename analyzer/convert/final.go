@@ -1,0 +1,249 @@
+package convert
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/distill-bot/distill/analyzer/dockerfile"
+	"github.com/distill-bot/distill/analyzer/shell"
+)
+
+// FinalStage is the distroless stage a recipe appends (or puts in place of
+// the original shipped stage).
+type FinalStage struct {
+	// Comments are emitted above FROM, one "# " line each.
+	Comments []string
+	From     string
+	Name     string
+	// Args are ARG names to re-declare (ARGs end with their stage).
+	Args       []string
+	Workdir    string
+	Env        []dockerfile.KeyValue
+	Labels     []string // LABEL instructions as written
+	Copies     []string // COPY instructions, complete
+	Expose     []string
+	Volumes    []string
+	StopSignal string
+	User       string
+	// Healthcheck is a complete HEALTHCHECK instruction, or "".
+	Healthcheck string
+	// Entrypoint and Cmd are exec-form arguments; nil leaves them unset.
+	// An empty, non-nil Entrypoint emits `ENTRYPOINT []` to clear the
+	// image's own.
+	Entrypoint []string
+	Cmd        []string
+	// Lower emits lower-case keywords, matching files written that way.
+	Lower bool
+}
+
+// Render returns the stage text (no trailing newline).
+func (fs *FinalStage) Render() string {
+	var lines []string
+	kw := func(k string) string {
+		if fs.Lower {
+			return strings.ToLower(k)
+		}
+		return k
+	}
+	for _, c := range fs.Comments {
+		lines = append(lines, "# "+c)
+	}
+	from := kw("FROM") + " " + fs.From
+	if fs.Name != "" {
+		from += " " + kw("AS") + " " + fs.Name
+	}
+	lines = append(lines, from)
+	for _, a := range fs.Args {
+		lines = append(lines, kw("ARG")+" "+a)
+	}
+	if fs.Workdir != "" {
+		lines = append(lines, kw("WORKDIR")+" "+fs.Workdir)
+	}
+	for _, kv := range fs.Env {
+		lines = append(lines, kw("ENV")+" "+kv.Key+"="+QuoteEnv(kv.Value))
+	}
+	lines = append(lines, fs.Labels...)
+	lines = append(lines, fs.Copies...)
+	if len(fs.Expose) > 0 {
+		lines = append(lines, kw("EXPOSE")+" "+strings.Join(fs.Expose, " "))
+	}
+	if len(fs.Volumes) > 0 {
+		lines = append(lines, kw("VOLUME")+" "+ExecForm(fs.Volumes))
+	}
+	if fs.StopSignal != "" {
+		lines = append(lines, kw("STOPSIGNAL")+" "+fs.StopSignal)
+	}
+	if fs.User != "" {
+		lines = append(lines, kw("USER")+" "+fs.User)
+	}
+	if fs.Healthcheck != "" {
+		lines = append(lines, fs.Healthcheck)
+	}
+	if fs.Entrypoint != nil {
+		lines = append(lines, kw("ENTRYPOINT")+" "+ExecForm(fs.Entrypoint))
+	}
+	if fs.Cmd != nil {
+		lines = append(lines, kw("CMD")+" "+ExecForm(fs.Cmd))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ExecForm renders a JSON array with double quotes, as Dockerfile exec form
+// requires, without HTML escaping.
+func ExecForm(args []string) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		b, _ := json.Marshal(a)
+		parts[i] = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(b))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+var plainEnv = regexp.MustCompile(`^[A-Za-z0-9_./:@%+,=$-]*$`)
+
+// QuoteEnv quotes an ENV value when it needs quoting.
+func QuoteEnv(v string) string {
+	if plainEnv.MatchString(v) && v != "" {
+		return v
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}
+
+// Lowercase reports whether the file writes its keywords in lower case.
+func Lowercase(f *dockerfile.File) bool {
+	lower, upper := 0, 0
+	for _, in := range f.Instructions {
+		switch in.Keyword {
+		case strings.ToLower(in.Keyword):
+			lower++
+		case strings.ToUpper(in.Keyword):
+			upper++
+		}
+	}
+	return lower > upper
+}
+
+// Keyword renders an instruction keyword in the file's casing.
+func Keyword(f *dockerfile.File, k string) string {
+	if Lowercase(f) {
+		return strings.ToLower(k)
+	}
+	return strings.ToUpper(k)
+}
+
+var argRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+
+// ArgsUsed returns the ARGs (stage or global) that text refers to, so the
+// final stage can re-declare them.
+func (in *Input) ArgsUsed(text string) []string {
+	declared := map[string]bool{}
+	for _, m := range in.File.MetaArgs {
+		for _, d := range m.Arg.Defs {
+			declared[d.Name] = true
+		}
+	}
+	for _, st := range in.Reachable() {
+		for _, a := range st.All(dockerfile.KindArg) {
+			for _, d := range a.Arg.Defs {
+				declared[d.Name] = true
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range argRef.FindAllStringSubmatch(text, -1) {
+		if declared[m[1]] && !seen[m[1]] {
+			seen[m[1]] = true
+			out = append(out, m[1])
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Program is the command an image runs, split into ENTRYPOINT and CMD as
+// the original wrote it.
+type Program struct {
+	// Entrypoint and Cmd hold exec-form words; ShellForm reports that the
+	// original used shell form (then all words are in Cmd or Entrypoint
+	// as parsed from the shell line).
+	Entrypoint []string
+	Cmd        []string
+	// FromEntrypoint is true when the program comes from ENTRYPOINT.
+	FromEntrypoint bool
+	ShellForm      bool
+	// Substituted lists variables replaced by their ENV default values.
+	Substituted []string
+}
+
+// Argv returns Entrypoint followed by Cmd.
+func (p *Program) Argv() []string {
+	return append(append([]string(nil), p.Entrypoint...), p.Cmd...)
+}
+
+var simpleVar = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+
+// ResolveProgram works out what the original image runs. Shell-form lines
+// are accepted when they are one simple command; `$VAR` references to ENV
+// with a literal value are substituted (a behaviour change the recipe must
+// note); anything needing a shell (&&, pipes, redirections, unknown
+// variables, command substitution) returns a decline reason.
+func (in *Input) ResolveProgram(rt *Runtime) (*Program, string) {
+	p := &Program{}
+	words := func(ins *dockerfile.Instruction) ([]string, string) {
+		if ins == nil {
+			return nil, ""
+		}
+		if !ins.Exec.Shell {
+			return append([]string(nil), ins.Exec.Args...), ""
+		}
+		p.ShellForm = true
+		line := strings.TrimSpace(ins.Exec.CommandLine())
+		line = strings.TrimPrefix(line, "exec ")
+		if ws, ok := simpleWords(line); ok {
+			return ws, ""
+		}
+		// Substitute ENV values for simple $VAR references and retry.
+		substituted := simpleVar.ReplaceAllStringFunc(line, func(m string) string {
+			name := simpleVar.FindStringSubmatch(m)[1]
+			if v, ok := rt.EnvValue(name); ok && !strings.Contains(v, "$") {
+				p.Substituted = appendUnique(p.Substituted, name)
+				return v
+			}
+			return m
+		})
+		if ws, ok := simpleWords(substituted); ok {
+			return ws, ""
+		}
+		return nil, fmt.Sprintf("its %s `%s` needs a shell (operators, redirections, command substitution or variables without a fixed value), and distroless images have none", ins.Kind, truncate(line, 80))
+	}
+	ep, why := words(rt.Entrypoint)
+	if why != "" {
+		return nil, why
+	}
+	cmd, why := words(rt.Cmd)
+	if why != "" {
+		return nil, why
+	}
+	// A shell-form ENTRYPOINT ignores CMD entirely.
+	if rt.Entrypoint != nil && rt.Entrypoint.Exec.Shell {
+		cmd = nil
+	}
+	p.Entrypoint, p.Cmd, p.FromEntrypoint = ep, cmd, len(ep) > 0
+	if len(p.Argv()) == 0 {
+		return nil, "it has no CMD or ENTRYPOINT, so distill cannot tell what the image runs"
+	}
+	return p, ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}
+
+func simpleWords(line string) ([]string, bool) { return shell.SimpleCommand(line) }

@@ -1,0 +1,24 @@
+// Package recipes is the registry of conversion recipes, in the order they
+// are tried: declines that apply to any language, one recipe per ecosystem
+// (each also handles shipped stages that are already distroless), and last
+// the touch-up of already-minimal images nobody else claimed.
+package recipes
+
+import (
+	"github.com/distill-bot/distill/analyzer/convert"
+	"github.com/distill-bot/distill/analyzer/convert/declines"
+	"github.com/distill-bot/distill/analyzer/convert/distroless"
+	"github.com/distill-bot/distill/analyzer/convert/golang"
+)
+
+// All returns the recipes in detection order.
+func All() []*convert.Recipe {
+	return []*convert.Recipe{
+		declines.Language,
+		declines.Supervisor,
+		declines.EntrypointScript,
+		golang.Recipe,
+		// Already-minimal images whose build no language recipe claimed.
+		distroless.Recipe,
+	}
+}

@@ -1,0 +1,70 @@
+package analyzer
+
+import (
+	"time"
+
+	"github.com/distill-bot/distill/analyzer/analysis"
+	"github.com/distill-bot/distill/analyzer/config"
+	"github.com/distill-bot/distill/analyzer/convert"
+	"github.com/distill-bot/distill/analyzer/convert/recipes"
+)
+
+// Proposal is a conversion outcome.
+type Proposal = convert.Proposal
+
+// RepoContext holds repository files the converter reads.
+type RepoContext = convert.RepoContext
+
+// ConvertOptions configure a conversion.
+type ConvertOptions struct {
+	Path      string
+	Target    string
+	Config    *config.Config
+	BuildArgs map[string]string
+	Context   *RepoContext
+	Now       time.Time
+}
+
+// Convert turns one Dockerfile into a multi-stage build with a distroless
+// final stage, or declines with a reason.
+func Convert(src []byte, opt ConvertOptions) (*Proposal, error) {
+	target := opt.Target
+	if target == "" {
+		target = opt.Config.Target(opt.Path)
+	}
+	return convert.Run(opt.Path, src, recipes.All(), convert.Options{
+		Target:             target,
+		Debian:             opt.Config.DebianRelease(),
+		NonRoot:            opt.Config.NonRoot(),
+		AllowVersionChange: opt.Config.AllowVersionChange(),
+		BuildArgs:          opt.BuildArgs,
+		Context:            opt.Context,
+		Now:                opt.Now,
+	})
+}
+
+// ContextFiles lists the repository files (glob patterns relative to the
+// build context) the converter reads when they exist.
+func ContextFiles() []string { return convert.ContextFiles(recipes.All()) }
+
+// outlook summarises what Convert would do, for rules (check never
+// recommends what fix would refuse).
+func outlook(src []byte, opt Options) func() analysis.Outlook {
+	return func() analysis.Outlook {
+		p, err := Convert(src, ConvertOptions{Path: opt.Path, Target: opt.Target, Config: opt.Config, BuildArgs: opt.BuildArgs, Now: opt.Now})
+		if err != nil || p == nil {
+			return analysis.Outlook{}
+		}
+		o := analysis.Outlook{Known: true, Recipe: p.Recipe, FinalImage: p.FinalImage}
+		switch p.Status {
+		case convert.Converted, convert.Unchanged:
+			o.Convertible = true
+		case convert.Declined:
+			o.Reason = p.Decline.Reason
+			if len(p.Decline.Alternatives) > 0 {
+				o.Alternative = p.Decline.Alternatives[0]
+			}
+		}
+		return o
+	}
+}
