@@ -9,9 +9,9 @@ import (
 
 // Input is what a recipe sees.
 type Input struct {
-	Path    string
-	File    *dockerfile.File
-	Target  *dockerfile.Stage
+	Path   string
+	File   *dockerfile.File
+	Target *dockerfile.Stage
 	// Chain holds the stages whose content ends up in the image (the target
 	// and its FROM ancestors), outermost first.
 	Chain []*dockerfile.Stage

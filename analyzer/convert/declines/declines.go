@@ -22,9 +22,9 @@ var Language = &convert.Recipe{
 }
 
 var languageAlternatives = map[string][]string{
-	"ruby": {"the official ruby:<version>-slim image in a multi-stage build (bundle install in a builder, copy vendor/bundle)", "Chainguard's cgr.dev/chainguard/ruby (free tier: :latest only — pin by digest)"},
-	"php":  {"the official php:<version>-fpm-alpine image with a multi-stage cleanup", "Chainguard's cgr.dev/chainguard/php (free tier: :latest only — pin by digest)"},
-	"perl": {"the official perl:<version>-slim image in a multi-stage build"},
+	"ruby":   {"the official ruby:<version>-slim image in a multi-stage build (bundle install in a builder, copy vendor/bundle)", "Chainguard's cgr.dev/chainguard/ruby (free tier: :latest only — pin by digest)"},
+	"php":    {"the official php:<version>-fpm-alpine image with a multi-stage cleanup", "Chainguard's cgr.dev/chainguard/php (free tier: :latest only — pin by digest)"},
+	"perl":   {"the official perl:<version>-slim image in a multi-stage build"},
 	"elixir": {"a `mix release` built on the same Debian release and run on gcr.io/distroless/cc-debian13 (unverified by distill)", "the official elixir/erlang slim images"},
 }
 

@@ -143,9 +143,9 @@ func binaryName(pkgs []string, mod *goMod, workdir string) string {
 
 // cgoNeed reports whether the binary needs cgo and for which language.
 type cgoNeed struct {
-	Need     bool
+	Need      bool
 	CPlusPlus bool
-	Evidence string
+	Evidence  string
 }
 
 func needsCgo(in *convert.Input, a convert.Artifact, mod *goMod) cgoNeed {
