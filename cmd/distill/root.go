@@ -50,6 +50,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		return &exitError{code: exitUsage, err: err}
 	})
 	addCheck(root)
+	addFix(root)
 	addRules(root)
 	addVersion(root)
 	return root
