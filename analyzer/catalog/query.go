@@ -281,6 +281,14 @@ func (im *Image) IsToolchainTag(tag string) bool {
 	if im == nil {
 		return false
 	}
+	if len(im.RuntimeTags) > 0 {
+		for _, w := range im.RuntimeTags {
+			if HasWord(tag, w) || strings.Contains(tag, w) {
+				return false
+			}
+		}
+		return true
+	}
 	if im.ToolchainTag != "" {
 		return HasWord(tag, im.ToolchainTag) || strings.Contains(tag, im.ToolchainTag)
 	}
@@ -291,6 +299,27 @@ func (im *Image) IsToolchainTag(tag string) bool {
 		return false
 	}
 	return true
+}
+
+// HasCCompiler reports whether the image at this tag ships a C compiler:
+// the full Debian variants of golang, python, node, rust and gcc do; slim
+// and alpine variants do not.
+func (im *Image) HasCCompiler(tag string) bool {
+	if im == nil || !im.CCompiler || im.IsAlpine(tag) {
+		return false
+	}
+	return !HasWord(tag, "slim") && tag != "slim"
+}
+
+// DebianPython3 returns the minor of Debian's python3 on a release, "" when
+// unknown.
+func (c *Catalog) DebianPython3(debian int) string {
+	for _, d := range c.Debian {
+		if d.Version == debian {
+			return d.Python3
+		}
+	}
+	return ""
 }
 
 // IsEOL reports whether a version of the image is end of life.
