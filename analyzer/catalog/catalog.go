@@ -214,6 +214,7 @@ type Packages struct {
 	CopyableLibraries []CopyableLibrary `yaml:"copyable_libraries"`
 	RuntimeTools      []string          `yaml:"runtime_tools"`
 	Toolchain         []string          `yaml:"toolchain"`
+	ToolchainNotBuild []string          `yaml:"toolchain_not_build"`
 }
 
 // CopyableLibrary is a runtime library whose files can be copied.

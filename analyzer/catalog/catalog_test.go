@@ -160,3 +160,13 @@ func TestCCompilerAndDebianPython(t *testing.T) {
 		t.Errorf("python3-debian12 version = %+v", r.Removed)
 	}
 }
+
+func TestIsBuildPackage(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	for pkg, want := range map[string]bool{"gcc": true, "libpq-dev": true, "build-base": true, "nodejs": false, "git": false, "curl": false} {
+		if got := c.IsBuildPackage(pkg); got != want {
+			t.Errorf("IsBuildPackage(%s) = %v, want %v", pkg, got, want)
+		}
+	}
+}

@@ -426,6 +426,16 @@ func (c *Catalog) IsToolchainPackage(pkg string) bool {
 	return contains(c.Packages.Toolchain, pkg) || strings.HasSuffix(pkg, "-dev")
 }
 
+// IsBuildPackage reports whether installing a Debian or Alpine package shows
+// that a stage compiles: a toolchain package that is not also a runtime
+// (nodejs) or a source fetcher (git).
+func (c *Catalog) IsBuildPackage(pkg string) bool {
+	if contains(c.Packages.ToolchainNotBuild, pkg) {
+		return false
+	}
+	return c.IsToolchainPackage(pkg) || pkg == "build-base" || pkg == "musl-dev"
+}
+
 // InDistroless reports whether a package is already in every distroless
 // image (or in cc for the cc family).
 func (c *Catalog) InDistroless(pkg string) bool { return contains(c.Packages.InDistroless, pkg) }

@@ -15,6 +15,10 @@ var distill = []*analysis.Rule{
 	ShellFormCmd,
 	ShellFormEntrypoint,
 	RunsAsRoot,
+	SingleStageBuild,
+	BuildToolchainInFinalImage,
+	NonMinimalFinalImage,
+	EntrypointScript,
 	// Hygiene.
 	LatestOrMissingTag,
 }
