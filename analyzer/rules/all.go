@@ -19,6 +19,9 @@ var distill = []*analysis.Rule{
 	BuildToolchainInFinalImage,
 	NonMinimalFinalImage,
 	EntrypointScript,
+	UnpinnedDistrolessDebian,
+	DeprecatedDistrolessImage,
+	NonexistentImageTag,
 	// Hygiene.
 	LatestOrMissingTag,
 }
