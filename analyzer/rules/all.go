@@ -22,6 +22,11 @@ var distill = []*analysis.Rule{
 	UnpinnedDistrolessDebian,
 	DeprecatedDistrolessImage,
 	NonexistentImageTag,
+	DistrolessEntrypointRepeated,
+	ShellInDistrolessStage,
+	JavaOptsWithoutShell,
+	NpmStartInCmd,
+	PrivilegedPortAsNonroot,
 	// Hygiene.
 	LatestOrMissingTag,
 }
