@@ -115,6 +115,9 @@ type Image struct {
 	// CCompiler is true when the image's Debian variants ship a C
 	// compiler (gcc); slim and alpine variants never do.
 	CCompiler bool `yaml:"c_compiler"`
+	// VersionIsDebian is true when the tag's version is the Debian
+	// release itself (debian:12-slim).
+	VersionIsDebian bool `yaml:"version_is_debian"`
 	// Workdir is the image's WORKDIR when it is not "/".
 	Workdir       string          `yaml:"workdir"`
 	SlimIsRuntime bool            `yaml:"slim_is_runtime"`

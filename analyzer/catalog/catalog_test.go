@@ -65,6 +65,10 @@ func TestImageDebian(t *testing.T) {
 		{"rust", "1-bookworm", 12, true},
 		{"rust", "1.75", 12, true},
 		{"maven", "3.9-eclipse-temurin-21", 0, false},
+		{"debian", "12-slim", 12, true},
+		{"debian", "12.5", 12, true},
+		{"debian", "bookworm-slim", 12, true},
+		{"debian", "stable-slim", 13, true},
 	}
 	for _, tc := range cases {
 		got, ok := c.ImageDebian(c.LookupImage(tc.image), tc.tag)

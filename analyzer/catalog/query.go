@@ -249,6 +249,11 @@ func (c *Catalog) ImageDebian(im *Image, tag string) (int, bool) {
 		return 0, false
 	}
 	v := TagVersion(tag)
+	if im.VersionIsDebian && v != "" {
+		if d, err := strconv.Atoi(Major(v)); err == nil {
+			return d, true
+		}
+	}
 	if d, ok := im.AliasDebian[tag]; ok {
 		return d, true
 	}

@@ -27,6 +27,11 @@ var distill = []*analysis.Rule{
 	JavaOptsWithoutShell,
 	NpmStartInCmd,
 	PrivilegedPortAsNonroot,
+	DependenciesLeftInBuildStage,
+	PythonVersionMismatch,
+	DynamicBinaryOnStaticImage,
+	GlibcNewerInBuilder,
+	MuslArtifactOnGlibc,
 	// Hygiene.
 	LatestOrMissingTag,
 }

@@ -66,7 +66,7 @@ func stateAt(st *dockerfile.Stage, upto *dockerfile.Instruction) stageState {
 			case dockerfile.KindEnv:
 				if in.KeyValues != nil {
 					for _, kv := range in.KeyValues.Pairs {
-						s.Env[kv.Key] = expandVars(kv.Value, s.Env)
+						s.Env[kv.Key] = expandVars(unquote(kv.Value), s.Env)
 						delete(s.Unset, kv.Key)
 					}
 				}
@@ -80,7 +80,7 @@ func stateAt(st *dockerfile.Stage, upto *dockerfile.Instruction) stageState {
 							s.Unset[d.Name] = true
 							continue
 						}
-						s.Env[d.Name] = expandVars(*d.Default, s.Env)
+						s.Env[d.Name] = expandVars(unquote(*d.Default), s.Env)
 						delete(s.Unset, d.Name)
 					}
 				}
@@ -380,6 +380,14 @@ func imageName(ref dockerfile.ImageRef) string {
 	s := ref.Familiar()
 	if i := strings.Index(s, "@sha256:"); i >= 0 && len(s) > i+8+12 {
 		s = s[:i+8+12] + "…"
+	}
+	return s
+}
+
+// unquote strips one pair of matching surrounding quotes.
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
 	}
 	return s
 }
