@@ -44,47 +44,54 @@ func runGlibcNewerInBuilder(p *analysis.Pass) {
 		if !ok || bd <= rd {
 			continue
 		}
-		what := glibcArtifact(p, c)
+		what, stdlibGo := glibcArtifact(p, c)
 		if what == "" {
 			continue
 		}
 		reported[c.From] = true
-		p.Reportf(analysis.SpanOf(c.In), "%s (%s) copies %s built on %s (%s) into %s (%s): anything linked against the newer glibc fails at start with \"version `GLIBC_2.xx' not found\" for symbols newer than %s; %s",
+		f := p.Reportf(analysis.SpanOf(c.In), "%s (%s) copies %s from %s (%s) into %s (%s): anything linked against glibc symbols newer than %s fails at start with \"version `GLIBC_2.xx' not found\"; %s",
 			copyText(c.In), c.From.Describe(), what, imageName(broot), describeDebian(bd), imageName(runtime), describeDebian(rd), cat.Glibc(rd), glibcRemedy(p, broot, runtime, rd, bd))
+		if stdlibGo {
+			// distroless.md §3.1: a stdlib-only cgo binary references at
+			// most GLIBC_2.34; C code compiled by cgo can need newer.
+			f.Message += " (a cgo binary that uses only the standard library references at most GLIBC_2.34 and usually runs; C code compiled by cgo against the newer headers does not)"
+			f.WithSeverity(analysis.Warning)
+		}
 	}
 }
 
-// glibcArtifact says what glibc-linked thing a COPY takes, or "".
-func glibcArtifact(p *analysis.Pass, c stageCopy) string {
+// glibcArtifact says what glibc-linked thing a COPY takes ("" for none),
+// and whether it is a Go cgo binary with no sign of C code.
+func glibcArtifact(p *analysis.Pass, c stageCopy) (string, bool) {
 	if lang, _ := langOf(c.From.RootBase()); lang == "java" {
-		return ""
+		return "", false
 	}
 	for _, gb := range goBuildsIn(p, c.From) {
 		if copiedAny(c.Sources, gb.Output) {
 			if gb.Cgo == cgoOn && !gb.Static {
-				return "a Go binary built with cgo"
+				return "a Go binary linked with cgo", gb.CgoEvidence == "" || gb.CgoEvidence == "CGO_ENABLED=1"
 			}
-			return ""
+			return "", false
 		}
 	}
 	for _, cb := range cargoBuildsIn(p, c.From) {
 		if copiedCargo(c.Sources, cb) && !cb.Static {
-			return "a Rust binary"
+			return "a Rust binary", false
 		}
 	}
 	for _, s := range c.Sources {
 		if isSharedLibrary(s) {
-			return "shared libraries (" + s + ")"
+			return "shared libraries (" + s + ")", false
 		}
 	}
 	if rc := nativeCompile(p, c.From); rc != nil {
 		for _, s := range c.Sources {
 			if !dataFile(s) {
-				return "native code compiled with " + rc.Base() + " (" + s + ")"
+				return "native code compiled with " + rc.Base() + " (" + s + ")", false
 			}
 		}
 	}
-	return ""
+	return "", false
 }
 
 var sharedLibrary = regexp.MustCompile(`\.so(\.[0-9.]+)?\*?$`)

@@ -53,7 +53,7 @@ func muslArtifact(p *analysis.Pass, c stageCopy) (string, analysis.Severity) {
 	for _, gb := range goBuildsIn(p, c.From) {
 		if copiedAny(c.Sources, gb.Output) {
 			if gb.Cgo == cgoOn && !gb.Static {
-				return "a Go binary built with cgo", analysis.Error
+				return "a Go binary linked with cgo", analysis.Error
 			}
 			return "", 0
 		}
