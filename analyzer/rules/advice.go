@@ -43,6 +43,10 @@ type advice struct {
 	// NotGoogle is set for .NET: the fit is Microsoft's chiseled images.
 	NotGoogle bool
 	App       app
+	// ReportedElsewhere is set when the decline's cause has a rule of its
+	// own (an entrypoint script, a process supervisor), so the final-image
+	// rules need not repeat it.
+	ReportedElsewhere bool
 }
 
 // finalAdvice returns the recommendation for the shipped image (memoised).
@@ -53,6 +57,7 @@ func finalAdvice(p *analysis.Pass) advice {
 			a.Known = true
 			a.Fits = o.Convertible
 			a.Reason, a.Alternative = o.Reason, o.Alternative
+			a.ReportedElsewhere = o.Recipe == "entrypoint-script"
 			a.Image = o.FinalImage
 			if !o.Convertible {
 				a.Image, a.Note = "", ""

@@ -33,7 +33,7 @@ func runNonMinimalFinalImage(p *analysis.Pass) {
 		}
 		p.Reportf(analysis.SpanOf(from), "%s ships %s that the %s app does not need at run time (each one CVE surface); %s",
 			imageName(root), what, langName(a.App.Lang), a.describe(true))
-	case a.Known && a.Reason != "":
+	case a.Known && a.Reason != "" && !a.ReportedElsewhere:
 		// Only when the converter ran: say why distill does not propose
 		// distroless here.
 		p.Reportf(analysis.SpanOf(from), "%s is not minimal, but %s", imageName(root), a.declineText())
