@@ -35,6 +35,15 @@ func (s *state) mapProgram(prog *convert.Program) (*command, *convert.Result) {
 	}
 	argv := prog.Argv()
 	nEP := len(prog.Entrypoint)
+	implicit := false
+	if in.RootBase().IsDistroless() && nEP == 0 {
+		// CMD holds arguments to the image's own interpreter.
+		argv = append([]string{s.img.Interpreter}, argv...)
+		implicit = true
+		if s.venvDir != "" {
+			s.p.Note(convert.Change, "the image ran %s with distroless's own interpreter, which does not see the packages in the venv %s; it now runs %s", strings.Join(prog.Cmd, " "), s.venvDir, s.venvPython())
+		}
+	}
 	strip := func(k int, runner string) {
 		argv = argv[k:]
 		nEP -= k
@@ -122,7 +131,7 @@ func (s *state) mapProgram(prog *convert.Program) (*command, *convert.Result) {
 	if len(words) > ep {
 		out.Cmd = words[ep:]
 	}
-	if nEP == 0 && !prog.FromEntrypoint {
+	if nEP == 0 && !prog.FromEntrypoint && !implicit {
 		s.p.Note(convert.Behavior, "the program is now the ENTRYPOINT (%s): `docker run IMAGE args` passes args to it instead of replacing the command, and a Kubernetes `command:` written for the old image (e.g. [\"python\", …]) must be updated", strings.Join(out.Entrypoint, " "))
 	}
 	return out, nil
@@ -365,8 +374,9 @@ func (s *state) finishInPlace(cmd *command) (*convert.Result, error) {
 		ed.Replace(t.From, s.fromLine(t.From, image))
 		p.Note(convert.Change, "the shipped stage runs on %s instead of %s", image, root.Familiar())
 	}
-	fsNotes := p.FinalStage(image) // user and port notes
-	_ = fsNotes
+	if !root.IsDistroless() {
+		p.FinalStage(image) // user and port notes
+	}
 	// Where new COPY lines go: before the first COPY/ADD, else before the
 	// first runtime instruction, else at the end.
 	var anchor *dockerfile.Instruction
@@ -430,7 +440,7 @@ func (s *state) finishInPlace(cmd *command) (*convert.Result, error) {
 			}
 		}
 	}
-	if s.venvDir != "" && !hasVenvPath {
+	if s.venvDir != "" && !hasVenvPath && !root.IsDistroless() {
 		inserts = append(inserts, s.kw("ENV")+" "+"PATH="+convert.QuoteEnv(s.venvDir+"/bin:$PATH"))
 	}
 	if len(inserts) > 0 {

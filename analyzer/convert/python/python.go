@@ -349,7 +349,7 @@ func (s *state) findInstalls() *convert.Result {
 			}
 			for _, p := range ins.Copy.Sources {
 				switch {
-				case src == s.venvStage && path.Clean(p) == s.venvDir:
+				case derivesFrom(src, s.venvStage) && path.Clean(p) == s.venvDir:
 					s.venvCopy = ins
 				case s.isPackageLocation(p):
 					s.pkgCopies = append(s.pkgCopies, ins)
@@ -518,9 +518,9 @@ func (s *state) versionPolicy(lost string) *convert.Result {
 				"%s is Python %s and %s ships only Python %s; version changes are disabled in the configuration (images.allow_version_change).%s",
 				st.Base.Familiar(), minor, in.DistrolessRef(s.img), target, also)
 		case unversioned:
-			upgraded = append(upgraded, fmt.Sprintf("%s floats (it means Python %s today); the build is pinned to %s, the minor %s ships — code that needs %s-only features (or newer dependency releases) will not run", st.Base.Familiar(), minor, target, in.DistrolessRef(s.img), minor))
+			upgraded = appendUnique(upgraded, fmt.Sprintf("%s floats (it means Python %s today); the build is pinned to %s, the minor %s ships — code that needs %s-only features (or newer dependency releases) will not run", st.Base.Familiar(), minor, target, in.DistrolessRef(s.img), minor))
 		case in.Catalog.PythonUpgradable(minor):
-			upgraded = append(upgraded, fmt.Sprintf("%s (Python %s) is upgraded to Python %s, the only minor %s ships", st.Base.Familiar(), minor, target, in.DistrolessRef(s.img)))
+			upgraded = appendUnique(upgraded, fmt.Sprintf("%s (Python %s) is upgraded to Python %s, the only minor %s ships", st.Base.Familiar(), minor, target, in.DistrolessRef(s.img)))
 		default:
 			return convert.Declinef(alternatives, "%s is Python %s, which distill has no policy for; distroless ships only Python %s", st.Base.Familiar(), minor, target)
 		}
@@ -671,7 +671,7 @@ func (s *state) readContext() *convert.Result {
 	if r, np := nativeProblem(in.Catalog, reqs); np != nil {
 		alts := []string{}
 		if np.Binary != "" {
-			alts = append(alts, fmt.Sprintf("depend on %s, which bundles %s, then run `distill fix` again", np.Binary, np.Needs))
+			alts = append(alts, fmt.Sprintf("depend on %s instead (it does not need %s from the system), then run `distill fix` again", np.Binary, np.Needs))
 		}
 		alts = append(alts, fmt.Sprintf("copy the exact shared-library closure of %s from a trixie build stage into the image (see the rulebook §4.7)", np.Needs),
 			"keep a python:3.13-slim-trixie runtime with the library installed")
@@ -765,4 +765,21 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n-3] + "..."
+}
+
+// derivesFrom reports whether st is anc or built FROM it.
+func derivesFrom(st, anc *dockerfile.Stage) bool {
+	for cur := st; cur != nil; cur = cur.BaseStage {
+		if cur == anc {
+			return true
+		}
+	}
+	return false
+}
+
+func appendUnique(list []string, x string) []string {
+	if containsStr(list, x) {
+		return list
+	}
+	return append(list, x)
 }
