@@ -133,6 +133,12 @@ func convertPython(in *convert.Input) (*convert.Result, error) {
 	if d := s.findInstalls(); d != nil {
 		return d, nil
 	}
+	if s.venvStage != nil {
+		if vr := s.venvStage.RootBase(); in.Image(vr) == nil || in.Image(vr).Kind != "python" {
+			return convert.Declinef([]string{fmt.Sprintf("build on %s: create a venv through the /usr/bin/python symlink and install into it, then run `distill fix` again", in.Catalog.PythonBuilder(s.img.Version, in.Options.Debian))},
+				"the packages are installed with the Python of %s, not an official python image; distill cannot tell which interpreter (and path) the venv would record", vr.Familiar()), nil
+		}
+	}
 	lost := s.lostPackages()
 	if d := s.versionPolicy(lost); d != nil {
 		return d, nil
@@ -351,7 +357,9 @@ func (s *state) findInstalls() *convert.Result {
 				switch {
 				case derivesFrom(src, s.venvStage) && path.Clean(p) == s.venvDir:
 					s.venvCopy = ins
-				case s.isPackageLocation(p):
+				case s.isPackageLocation(p), s.venvStage != nil && derivesFrom(src, s.venvStage) && strings.HasPrefix(path.Clean(p), "/usr/local/bin/"):
+					// Console scripts pip wrote to /usr/local/bin go to
+					// the venv's bin directory now.
 					s.pkgCopies = append(s.pkgCopies, ins)
 				}
 			}
@@ -489,6 +497,10 @@ func (s *state) versionPolicy(lost string) *convert.Result {
 			continue
 		}
 		tag := st.Base.Tag
+		if tag == "" && st.Base.Digest != "" {
+			return convert.Declinef([]string{"write the tag next to the digest (python:3.13-slim-trixie@sha256:…) so the Python version is visible, then run `distill fix` again"},
+				"%s is pinned by digest only, so distill cannot tell which Python version it contains", st.Base.Familiar())
+		}
 		v := catalog.TagVersion(tag)
 		minor := catalog.Minor(v)
 		unversioned := !strings.Contains(v, ".")
