@@ -680,6 +680,9 @@ func (s *state) readContext() *convert.Result {
 		}
 	}
 	s.reqs = reqs
+	if len(s.installs) > 0 && len(reqs) == 0 {
+		s.p.Note(convert.Risk, "distill could not read the project's dependency list, so it could not check for packages that need system libraries distroless lacks (source-built psycopg2, mysqlclient, GDAL, non-headless OpenCV…): such an import fails at run time with \"cannot open shared object file\"")
+	}
 	if r, np := nativeProblem(in.Catalog, reqs); np != nil {
 		alts := []string{}
 		if np.Binary != "" {
