@@ -400,14 +400,22 @@ func (s *state) finishInPlace(cmd *command) (*convert.Result, error) {
 	if s.venvDir != "" && s.venvCopy == nil {
 		inserts = append(inserts, s.copyLine(s.venvStage.Ref(), s.venvDir, s.venvDir, ""))
 	}
-	if in.Options.NonRoot && !root.IsDistroless() {
+	// Writable volume directories, owned by the nonroot user, after the
+	// stage's own COPY lines so nothing copied later resets them.
+	var volumeCopies []string
+	var lastCopy *dockerfile.Instruction
+	for _, ins := range t.All(dockerfile.KindCopy, dockerfile.KindAdd) {
+		lastCopy = ins
+	}
+	if in.Options.NonRoot && !root.IsDistroless() && s.venvStage != nil {
 		for _, v := range p.Runtime.Volumes {
-			if s.venvStage == nil {
-				break
-			}
 			ed.InsertAfter(s.venvStage.Instructions[len(s.venvStage.Instructions)-1], fmt.Sprintf("%s mkdir -p %s", s.kw("RUN"), v))
-			inserts = append(inserts, s.copyLine(s.venvStage.Ref(), v, v, "65532:65532"))
+			volumeCopies = append(volumeCopies, s.copyLine(s.venvStage.Ref(), v, v, "65532:65532"))
 		}
+	}
+	if lastCopy == nil {
+		inserts = append(inserts, volumeCopies...)
+		volumeCopies = nil
 	}
 	// PATH: the venv's bin directory, without entries that pointed to
 	// packages outside it.
@@ -449,6 +457,9 @@ func (s *state) finishInPlace(cmd *command) (*convert.Result, error) {
 		} else {
 			ed.InsertAfter(t.Instructions[len(t.Instructions)-1], strings.Join(inserts, "\n"))
 		}
+	}
+	if len(volumeCopies) > 0 {
+		ed.InsertAfter(lastCopy, strings.Join(volumeCopies, "\n"))
 	}
 	for _, c := range s.pkgCopies {
 		ed.Delete(c)
