@@ -149,6 +149,24 @@ type PythonPolicy struct {
 	Builder        string          `yaml:"builder"`
 	NativePackages []NativePackage `yaml:"native_packages"`
 	Servers        []string        `yaml:"servers"`
+	// DevServers are development servers worth a warning.
+	DevServers []DevServer `yaml:"dev_servers"`
+	// RuntimePackages are the Debian packages python3-debian13 adds on cc.
+	RuntimePackages []string `yaml:"runtime_packages"`
+	// BuildPackagesOK are -dev packages whose libraries the python3 image
+	// has.
+	BuildPackagesOK []string `yaml:"build_packages_ok"`
+	// DevRuntime maps a -dev package to the runtime library its users
+	// load.
+	DevRuntime map[string]string `yaml:"dev_runtime"`
+}
+
+// DevServer is a development server recognised by its program and first
+// argument.
+type DevServer struct {
+	Program string   `yaml:"program"`
+	Args    []string `yaml:"args"`
+	Advice  string   `yaml:"advice"`
 }
 
 // NativePackage is a package that needs system libraries.

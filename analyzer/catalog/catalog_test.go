@@ -174,3 +174,33 @@ func TestIsBuildPackage(t *testing.T) {
 		}
 	}
 }
+
+func TestPythonFacts(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	if got := c.PythonBuilder("3.13", 13); got != "python:3.13-slim-trixie" {
+		t.Errorf("PythonBuilder = %q", got)
+	}
+	if got := c.PythonLatest(); got != "3.14" {
+		t.Errorf("PythonLatest = %q", got)
+	}
+	for pkg, want := range map[string]bool{"libsqlite3-0": true, "libffi8": true, "ca-certificates": true, "libstdc++6": true, "libpq5": false, "libgl1": false} {
+		if got := c.InPythonImage(pkg); got != want {
+			t.Errorf("InPythonImage(%s) = %v, want %v", pkg, got, want)
+		}
+	}
+	for pkg, want := range map[string]bool{"gcc": true, "libffi-dev": true, "libpq-dev": false, "build-essential": true, "default-libmysqlclient-dev": false} {
+		if got := c.PythonBuildPackageOK(pkg); got != want {
+			t.Errorf("PythonBuildPackageOK(%s) = %v, want %v", pkg, got, want)
+		}
+	}
+	if c.Python.DevRuntime["libpq-dev"] != "libpq5" {
+		t.Errorf("dev_runtime libpq-dev = %q", c.Python.DevRuntime["libpq-dev"])
+	}
+	if n := c.PythonNative("Psycopg2"); n == nil || n.Binary != "psycopg2-binary" {
+		t.Errorf("PythonNative(Psycopg2) = %+v", n)
+	}
+	if im := c.DistrolessImage("python3"); im == nil || im.Interpreter == "" || len(im.Archs) == 0 {
+		t.Errorf("python3 distroless entry = %+v", im)
+	}
+}

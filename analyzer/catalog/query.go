@@ -481,3 +481,35 @@ func (c *Catalog) IsBuildOnlyEnv(name string) bool {
 	}
 	return false
 }
+
+// PythonLatest returns the newest Python minor the official images
+// publish (what python:3 and python:latest mean today).
+func (c *Catalog) PythonLatest() string {
+	if im := c.LookupImage("python"); im != nil && len(im.Current) > 0 {
+		return im.Current[len(im.Current)-1]
+	}
+	return ""
+}
+
+// PythonBuilder returns the builder image for a Python minor on a Debian
+// release: "python:3.13-slim-trixie".
+func (c *Catalog) PythonBuilder(minor string, debian int) string {
+	return Expand(c.Python.Builder, map[string]string{"minor": minor, "codename": c.Codename(debian)})
+}
+
+// InPythonImage reports whether a Debian package is in python3-debian13
+// (itself, cc, base or static).
+func (c *Catalog) InPythonImage(pkg string) bool {
+	return contains(c.Packages.InDistroless, pkg) || contains(c.Packages.InCC, pkg) ||
+		contains(c.Packages.InDebian13Base, pkg) || contains(c.Python.RuntimePackages, pkg)
+}
+
+// PythonBuildPackageOK reports whether a package installed in a Python
+// build stage leaves nothing missing at run time: build tools, and -dev
+// packages whose libraries the python3 image has.
+func (c *Catalog) PythonBuildPackageOK(pkg string) bool {
+	if !strings.HasSuffix(pkg, "-dev") {
+		return true
+	}
+	return contains(c.Python.BuildPackagesOK, pkg)
+}

@@ -104,9 +104,14 @@ func ExecForm(args []string) string {
 
 var plainEnv = regexp.MustCompile(`^[A-Za-z0-9_./:@%+,=$-]*$`)
 
-// QuoteEnv quotes an ENV value when it needs quoting.
+// QuoteEnv quotes an ENV value when it needs quoting. Values read from an
+// ENV instruction keep their quotes as written ("a b", 'x'); such an
+// already-quoted word is emitted unchanged, so it means the same thing.
 func QuoteEnv(v string) string {
 	if plainEnv.MatchString(v) && v != "" {
+		return v
+	}
+	if quotedWord(v) {
 		return v
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
@@ -247,3 +252,24 @@ func truncate(s string, n int) string {
 }
 
 func simpleWords(line string) ([]string, bool) { return shell.SimpleCommand(line) }
+
+// quotedWord reports whether v is one complete quoted shell word: "…"
+// without an unescaped " inside, or '…' without ' inside.
+func quotedWord(v string) bool {
+	if len(v) < 2 || v[0] != v[len(v)-1] || (v[0] != '"' && v[0] != '\'') {
+		return false
+	}
+	inner := v[1 : len(v)-1]
+	if v[0] == '\'' {
+		return !strings.Contains(inner, "'")
+	}
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '\\':
+			i++
+		case '"':
+			return false
+		}
+	}
+	return true
+}
