@@ -158,7 +158,7 @@ func TestSymlinkResolution(t *testing.T) {
 	bin := staticBinary(t)
 	img := image(t, v1.Config{},
 		newLayer(t).dir("usr").dir("usr/bin").exe("usr/bin/app", bin).
-			symlink("bin", "/usr/bin").                        // absolute: restarts at the image root
+			symlink("bin", "/usr/bin").                          // absolute: restarts at the image root
 			symlink("usr/bin/up", "../../../../../usr/bin/app"). // ".." stops at the root
 			symlink("loop1", "loop2").symlink("loop2", "/loop1").
 			symlink("self", "self").
