@@ -18,60 +18,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "distill verify: %s: %s\n", strings.ToUpper(string(r.Verdict)), r.Reason)
 
-	if r.Original != nil || r.Converted != nil {
-		fmt.Fprintln(ew)
-		tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', 0)
-		cols := []*ImageReport{r.Original}
-		header := "\toriginal"
-		if r.Converted != nil {
-			cols = append(cols, r.Converted)
-			header += "\tconverted"
-		}
-		fmt.Fprintln(tw, header)
-		row := func(label string, f func(*ImageReport) string) {
-			fmt.Fprint(tw, label)
-			for _, c := range cols {
-				fmt.Fprint(tw, "\t", f(c))
-			}
-			fmt.Fprintln(tw)
-		}
-		row("built", func(c *ImageReport) string {
-			if c == nil {
-				return "-"
-			}
-			if !c.Built {
-				return "no (" + formatDuration(c.Duration) + ")"
-			}
-			return "yes (" + formatDuration(c.Duration) + ")"
-		})
-		built := func(f func(*ImageReport) string) func(*ImageReport) string {
-			return func(c *ImageReport) string {
-				if c == nil || !c.Built {
-					return "-"
-				}
-				return f(c)
-			}
-		}
-		row("compressed size", built(func(c *ImageReport) string {
-			return formatBytes(c.CompressedSize) + r.change(c, func(i *ImageReport) int64 { return i.CompressedSize })
-		}))
-		row("uncompressed size", built(func(c *ImageReport) string {
-			return formatBytes(c.UncompressedSize) + r.change(c, func(i *ImageReport) int64 { return i.UncompressedSize })
-		}))
-		row("layers", built(func(c *ImageReport) string { return fmt.Sprint(c.Layers) }))
-		row("user", built(func(c *ImageReport) string {
-			if c.User == "" {
-				return "(root)"
-			}
-			return c.User
-		}))
-		row("entrypoint", built(func(c *ImageReport) string { return formatArgv(c.Entrypoint) }))
-		row("cmd", built(func(c *ImageReport) string { return formatArgv(c.Cmd) }))
-		row("workdir", built(func(c *ImageReport) string { return orDash(c.WorkingDir) }))
-		row("exposed ports", built(func(c *ImageReport) string { return orDash(strings.Join(c.ExposedPorts, " ")) }))
-		if err := tw.Flush(); err != nil {
-			return err
-		}
+	if err := r.writeTable(ew); err != nil {
+		return err
 	}
 
 	if len(r.Checks) > 0 {
@@ -110,6 +58,71 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	return ew.err
+}
+
+// writeTable writes the side-by-side comparison of the two images.
+func (r *Report) writeTable(w io.Writer) error {
+	if r.Original == nil && r.Converted == nil {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	cols := []*ImageReport{r.Original}
+	header := "\toriginal"
+	if r.Converted != nil {
+		cols = append(cols, r.Converted)
+		header += "\tconverted"
+	}
+	fmt.Fprintln(tw, header)
+	row := func(label string, f func(*ImageReport) string) {
+		fmt.Fprint(tw, label)
+		for _, c := range cols {
+			fmt.Fprint(tw, "\t", f(c))
+		}
+		fmt.Fprintln(tw)
+	}
+	row("built", func(c *ImageReport) string {
+		if c == nil {
+			return "-"
+		}
+		if !c.Built {
+			return "no (" + formatDuration(c.Duration) + ")"
+		}
+		return "yes (" + formatDuration(c.Duration) + ")"
+	})
+	built := func(f func(*ImageReport) string) func(*ImageReport) string {
+		return func(c *ImageReport) string {
+			if c == nil || !c.Built {
+				return "-"
+			}
+			return f(c)
+		}
+	}
+	anyBuilt := false
+	for _, c := range cols {
+		anyBuilt = anyBuilt || (c != nil && c.Built)
+	}
+	if !anyBuilt {
+		return tw.Flush() // nothing to measure: sizes and config would all be "-"
+	}
+	row("compressed size", built(func(c *ImageReport) string {
+		return formatBytes(c.CompressedSize) + r.change(c, func(i *ImageReport) int64 { return i.CompressedSize })
+	}))
+	row("uncompressed size", built(func(c *ImageReport) string {
+		return formatBytes(c.UncompressedSize) + r.change(c, func(i *ImageReport) int64 { return i.UncompressedSize })
+	}))
+	row("layers", built(func(c *ImageReport) string { return fmt.Sprint(c.Layers) }))
+	row("user", built(func(c *ImageReport) string {
+		if c.User == "" {
+			return "(root)"
+		}
+		return c.User
+	}))
+	row("entrypoint", built(func(c *ImageReport) string { return formatArgv(c.Entrypoint) }))
+	row("cmd", built(func(c *ImageReport) string { return formatArgv(c.Cmd) }))
+	row("workdir", built(func(c *ImageReport) string { return orDash(c.WorkingDir) }))
+	row("exposed ports", built(func(c *ImageReport) string { return orDash(strings.Join(c.ExposedPorts, " ")) }))
+	return tw.Flush()
 }
 
 // change renders the converted image's difference from the original.
