@@ -136,6 +136,18 @@ func extractTar(r io.Reader, dst string, lim ExtractLimits, stripTop bool) (Extr
 				continue // the top-level directory itself
 			}
 			name = rest
+			if hdr.Typeflag == tar.TypeLink {
+				// Hard link targets are archive names too.
+				target, err := cleanEntryName(hdr.Linkname)
+				if err != nil {
+					return st, fmt.Errorf("%w: hard link %q → %q", ErrUnsafeLink, name, hdr.Linkname)
+				}
+				first, rest, _ := strings.Cut(target, "/")
+				if first != top || rest == "" {
+					return st, fmt.Errorf("%w: hard link %q → %q is outside the top-level directory", ErrUnsafeLink, name, hdr.Linkname)
+				}
+				hdr.Linkname = rest
+			}
 		}
 		if err := x.entry(hdr, name, tr, &st); err != nil {
 			if cr.exceeded {
