@@ -116,7 +116,7 @@ func TestExtractGitHubTarball(t *testing.T) {
 		entry{name: top + "Dockerfile", body: "FROM scratch\n"},
 		entry{name: top + "cmd/", typ: tar.TypeDir, mode: 0o755},
 		entry{name: top + "cmd/run.sh", body: "#!/bin/sh\n", mode: 0o4755}, // setuid is dropped
-		entry{name: top + "docs/README", body: "read me"},                   // parent created implicitly
+		entry{name: top + "docs/README", body: "read me"},                  // parent created implicitly
 		entry{name: top + "docs/link", typ: tar.TypeSymlink, linkname: "README"},
 		entry{name: top + "docs/up", typ: tar.TypeSymlink, linkname: "../Dockerfile"},
 		entry{name: top + "hard", typ: tar.TypeLink, linkname: top + "Dockerfile"},
