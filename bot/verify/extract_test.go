@@ -26,7 +26,7 @@ type entry struct {
 	size     int64 // overrides len(body) in the header when set
 }
 
-func makeTar(t *testing.T, gz bool, entries ...entry) []byte {
+func makeTar(t testing.TB, gz bool, entries ...entry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	var w io.Writer = &buf
