@@ -96,7 +96,7 @@ func goBuild(dir, src string, cgo bool) (string, error) {
 		env[2] = "CGO_ENABLED=1"
 	}
 	out := filepath.Join(dir, "app")
-	return out, run(dir, env, goTool(), "build", "-trimpath", "-o", out, ".")
+	return out, run(dir, env, goTool(), "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
 }
 
 // staticBinary is a Go program built with CGO_ENABLED=0.

@@ -3,6 +3,7 @@ package verify
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"runtime"
@@ -84,9 +85,11 @@ func (l *layer) build() v1.Layer {
 		l.t.Fatal(err)
 	}
 	data := l.buf.Bytes()
+	// Fast compression, computed once: the tests build many images of
+	// multi-megabyte binaries, and -race makes gzip slow.
 	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(data)), nil
-	})
+	}, tarball.WithCompressionLevel(gzip.BestSpeed), tarball.WithCompressedCaching)
 	if err != nil {
 		l.t.Fatal(err)
 	}
