@@ -2,12 +2,20 @@ package verify
 
 import (
 	"context"
+	"io"
+	"log"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // These tests talk to a real BuildKit daemon and run only when
@@ -15,8 +23,9 @@ import (
 // BUILDKIT_TLS_CACERT, BUILDKIT_TLS_CERT, BUILDKIT_TLS_KEY and
 // BUILDKIT_TLS_SERVERNAME; a tcp:// host without them is used in the
 // clear. The FROM scratch builds need no registry or network. Tests that
-// need RUN set BUILDKIT_TEST_SHELL_IMAGE to an image with /bin/sh that the
-// daemon can pull (the e2e environment's synthesized base image).
+// need RUN use BUILDKIT_TEST_SHELL_IMAGE (an image with /bin/sh that the
+// daemon can pull), or else push one to an in-process registry on
+// 127.0.0.1, which a daemon on the same host pulls over plain HTTP.
 
 func liveVerifier(t *testing.T) *Verifier {
 	t.Helper()
@@ -155,16 +164,16 @@ func TestLiveConvertedFailsACheck(t *testing.T) {
 // secrets and grants no entitlements: both RUNs must fail to build.
 func TestLiveNoSecretsNoHostNetwork(t *testing.T) {
 	v := liveVerifier(t)
-	base := os.Getenv("BUILDKIT_TEST_SHELL_IMAGE")
-	if base == "" {
-		t.Skip("BUILDKIT_TEST_SHELL_IMAGE is not set: RUN-based tests need an image with /bin/sh")
-	}
-	for name, run := range map[string]string{
-		"secret":       "RUN --mount=type=secret,id=token,required=true cat /run/secrets/token",
-		"ssh":          "RUN --mount=type=ssh,required=true true",
-		"host network": "RUN --network=host true",
-		"insecure":     "RUN --security=insecure true",
+	base := liveShellImage(t)
+	// Each RUN would build with the forwarded secret or the entitlement;
+	// TestLiveRunStep shows the same base image runs RUN steps.
+	for name, tc := range map[string]struct{ run, why string }{
+		"secret":       {"RUN --mount=type=secret,id=token,required=true cat /run/secrets/token", "secret token: not found"},
+		"ssh":          {"RUN --mount=type=ssh,required=true true", "no SSH key"},
+		"host network": {"RUN --network=host true", "network.host is not allowed"},
+		"insecure":     {"RUN --security=insecure true", "security.insecure is not allowed"},
 	} {
+		run := tc.run
 		t.Run(name, func(t *testing.T) {
 			rep := liveVerify(t, v, Request{
 				ContextDir: liveContext(t),
@@ -174,6 +183,64 @@ func TestLiveNoSecretsNoHostNetwork(t *testing.T) {
 			if rep.Converted.Built {
 				t.Fatalf("%q built: the verifier must not forward it", run)
 			}
+			if !strings.Contains(rep.Converted.BuildError, tc.why) {
+				t.Errorf("build error %q, want it to say %q", rep.Converted.BuildError, tc.why)
+			}
 		})
+	}
+}
+
+// liveShellImage names an image with /bin/sh for RUN steps: the host's
+// dash and its libraries, pushed to an in-process registry.
+func liveShellImage(t *testing.T) string {
+	t.Helper()
+	if ref := os.Getenv("BUILDKIT_TEST_SHELL_IMAGE"); ref != "" {
+		return ref
+	}
+	needGCC(t) // Linux host with a dynamic /bin/sh to copy
+	sh, err := filepath.EvalSymlinks("/bin/sh")
+	if err != nil {
+		t.Skipf("no /bin/sh on the host: %v", err)
+	}
+	files := hostClosure(t, sh)
+	files["/bin/sh"] = readFile(t, sh)
+	files["/bin/true"] = []byte("#!/bin/sh\n")
+	files["/bin/cat"] = []byte("#!/bin/sh\nwhile read -r l; do echo \"$l\"; done < \"$1\"\n")
+	img := image(t, v1.Config{Env: []string{"PATH=/bin"}}, newLayer(t).addFiles(files).dir("tmp"))
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/distill/shell:test"
+	tag, err := name.ParseReference(ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(tag, img); err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+// TestLiveRunStep builds a converted image whose builder stage runs a
+// command, as real conversions do, and checks the dynamic program in it.
+func TestLiveRunStep(t *testing.T) {
+	v := liveVerifier(t)
+	base := liveShellImage(t)
+	rep := liveVerify(t, v, Request{
+		ContextDir: liveContext(t),
+		Original:   []byte("FROM " + base + "\nCOPY app /app\nENTRYPOINT [\"/app\"]\n"),
+		Converted: []byte("FROM " + base + " AS build\nRUN echo built > /marker\n" +
+			"FROM scratch\nCOPY --from=build /marker /marker\nCOPY app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n"),
+		Expect: Expectation{NonRoot: true, Distroless: true, Runtime: RuntimeStatic},
+	})
+	if rep.Verdict != Verified {
+		t.Fatalf("verdict %s: %s", rep.Verdict, rep.Reason)
+	}
+	if rep.Original.UncompressedSize <= rep.Converted.UncompressedSize {
+		t.Errorf("the shell base should make the original larger: %d vs %d", rep.Original.UncompressedSize, rep.Converted.UncompressedSize)
+	}
+	// The original carries a shell; had it been the proposal, no-shell fails.
+	orig := rep.Original
+	if orig.Layers != 2 {
+		t.Errorf("original layers = %d, want 2", orig.Layers)
 	}
 }
