@@ -22,6 +22,12 @@
 // go-containerregistry v1.Image, without BuildKit. ExtractTarball unpacks a
 // GitHub repository tarball safely into a build context directory.
 //
+// Names differ from the first sketch of this API where the data asked for
+// it: Check has a tri-state Status (with an OK method) instead of an OK
+// bool, so "cannot tell" is not reported as a pass; Options has
+// ContextLimits (bytes and files) instead of ContextSizeLimit, and TLS in
+// its own struct; the verdict for a broken original is OriginalBroken.
+//
 // # Verdicts
 //
 //   - verified: both images built and every check passed.
@@ -82,7 +88,7 @@
 //	{
 //	  "verdict": "verified" | "original-broken" | "failed" | "skipped",
 //	  "reason": "…",
-//	  "original": ImageReport, "converted": ImageReport (absent when not built),
+//	  "original": ImageReport, "converted": ImageReport (absent when no build was attempted),
 //	  "checks": [{"name": "command", "status": "pass"|"fail"|"unknown", "subject": "ENTRYPOINT /app", "detail": "…"}]
 //	}
 //

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"debug/elf"
+	"encoding/binary"
 	"runtime"
 	"testing"
 
@@ -102,7 +104,17 @@ func TestRunpathOrigin(t *testing.T) {
 		noFailures(t, checks)
 		wantCheck(t, checks, "elf-libraries", Pass, "libfoo.so.1 → /srv/lib/libfoo.so.1")
 	})
-	t.Run("wrong class is skipped", func(t *testing.T) {
+	t.Run("a library for another machine is skipped", func(t *testing.T) {
+		other := append([]byte(nil), readFile(t, lib)...)
+		binary.LittleEndian.PutUint16(other[18:], uint16(elf.EM_AARCH64)) // e_machine
+		img := image(t, v1.Config{Entrypoint: []string{"/opt/app/bin/prog"}},
+			base(), newLayer(t).exe("opt/app/bin/prog", readFile(t, prog)).
+				exe("opt/app/lib/libfoo.so.1", other).exe("usr/lib/libfoo.so.1", readFile(t, lib)))
+		checks := inspectImage(t, img, Expectation{})
+		noFailures(t, checks)
+		wantCheck(t, checks, "elf-libraries", Pass, "libfoo.so.1 → /usr/lib/libfoo.so.1")
+	})
+	t.Run("not ELF is skipped", func(t *testing.T) {
 		img := image(t, v1.Config{Entrypoint: []string{"/opt/app/bin/prog"}},
 			base(), newLayer(t).exe("opt/app/bin/prog", readFile(t, prog)).exe("opt/app/lib/libfoo.so.1", []byte("not an elf file")))
 		checks := inspectImage(t, img, Expectation{})

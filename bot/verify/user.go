@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -230,19 +231,10 @@ func (in *inspection) canAccess(n *node, want uint32) bool {
 	switch {
 	case n.uid == u.uid:
 		bits = perm >> 6 & permMaskAll
-	case n.gid == u.gid || containsInt(u.groups, n.gid):
+	case n.gid == u.gid || slices.Contains(u.groups, n.gid):
 		bits = perm >> 3 & permMaskAll
 	default:
 		bits = perm & permMaskAll
 	}
 	return bits&want == want
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
