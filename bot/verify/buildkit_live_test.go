@@ -244,3 +244,25 @@ func TestLiveRunStep(t *testing.T) {
 		t.Errorf("original layers = %d, want 2", orig.Layers)
 	}
 }
+
+// TestLiveDynamicBinaryOnScratch is distroless.md's classic: a cgo binary
+// copied into an image without libc builds fine and cannot start.
+func TestLiveDynamicBinaryOnScratch(t *testing.T) {
+	v := liveVerifier(t)
+	_, bin := cgoBinary(t)
+	dir := liveContext(t)
+	if err := os.WriteFile(filepath.Join(dir, "app-cgo"), bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rep := liveVerify(t, v, Request{
+		ContextDir: dir,
+		Original:   []byte("FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n"),
+		Converted:  []byte("FROM scratch\nCOPY app-cgo /app\nENTRYPOINT [\"/app\"]\n"),
+		Expect:     Expectation{Runtime: RuntimeStatic},
+	})
+	if rep.Verdict != Failed {
+		t.Fatalf("verdict %s: %s", rep.Verdict, rep.Reason)
+	}
+	wantCheck(t, rep.Checks, "elf-interpreter", Fail, "/app needs the ELF interpreter /lib", "not in image")
+	wantCheck(t, rep.Checks, "runtime", Fail, "the static runtime has no libc")
+}
