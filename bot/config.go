@@ -41,6 +41,12 @@ type Config struct {
 	PollInterval time.Duration
 	// RetryBase is the first retry delay of failed jobs.
 	RetryBase time.Duration
+	// JobTimeout bounds one job's run time.
+	JobTimeout time.Duration
+	// RescueAfter is how long a job that was running when its process died
+	// waits before another worker takes it over (Postgres; on SQLite a
+	// restarted process recovers it at once).
+	RescueAfter time.Duration
 }
 
 // Defaults returns the configuration defaults.
@@ -56,6 +62,8 @@ func Defaults() Config {
 		MutationPause: time.Second,
 		PollInterval:  250 * time.Millisecond,
 		RetryBase:     10 * time.Second,
+		JobTimeout:    10 * time.Minute,
+		RescueAfter:   15 * time.Minute,
 	}
 }
 
@@ -77,6 +85,11 @@ var Env = []EnvVar{
 	{"DISTILL_WEBHOOK_PATH", "--webhook-path", "webhook route (default /webhook)"},
 	{"DISTILL_LOG_LEVEL", "--log-level", "debug, info, warn or error (default info)"},
 	{"DISTILL_CONCURRENCY", "--concurrency", "jobs worked at once per process (default 4)"},
+	{"DISTILL_JOB_TIMEOUT", "", "maximum run time of one job (default 10m)"},
+	{"DISTILL_RESCUE_AFTER", "", "how long a job whose process died waits before another replica takes it over (default 15m; must exceed the job timeout)"},
+	{"DISTILL_POLL_INTERVAL", "", "how often idle workers look for jobs (default 250ms)"},
+	{"DISTILL_RETRY_BASE", "", "first retry delay of a failed job, doubled per attempt up to 30m (default 10s)"},
+	{"DISTILL_MUTATION_PAUSE", "", "pause between content-creating GitHub requests (default 1s, as GitHub asks)"},
 	{"BUILDKIT_HOST", "--buildkit-host", "BuildKit daemon for verification builds (unix:///… or tcp://…); empty disables verification"},
 }
 
@@ -121,6 +134,19 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str(&c.WebhookPath, "DISTILL_WEBHOOK_PATH")
 	str(&c.LogLevel, "DISTILL_LOG_LEVEL")
 	str(&c.BuildkitHost, "BUILDKIT_HOST")
+	for _, d := range []struct {
+		dst  *time.Duration
+		name string
+	}{{&c.JobTimeout, "DISTILL_JOB_TIMEOUT"}, {&c.RescueAfter, "DISTILL_RESCUE_AFTER"}, {&c.PollInterval, "DISTILL_POLL_INTERVAL"},
+		{&c.RetryBase, "DISTILL_RETRY_BASE"}, {&c.MutationPause, "DISTILL_MUTATION_PAUSE"}} {
+		if v := getenv(d.name); v != "" && *d.dst == 0 {
+			dur, err := time.ParseDuration(v)
+			if err != nil || dur <= 0 {
+				return fmt.Errorf("%s=%q is not a positive duration such as 10m or 90s", d.name, v)
+			}
+			*d.dst = dur
+		}
+	}
 	if c.Concurrency == 0 {
 		if v := getenv("DISTILL_CONCURRENCY"); v != "" {
 			n, err := strconv.Atoi(v)
@@ -150,6 +176,9 @@ func (c *Config) Validate() error {
 	}
 	if !strings.HasPrefix(c.GitHubURL, "http://") && !strings.HasPrefix(c.GitHubURL, "https://") {
 		problems = append(problems, fmt.Sprintf("--github-url %q must be an http(s) URL such as https://api.github.com/ or https://github.example.com/api/v3/", c.GitHubURL))
+	}
+	if c.JobTimeout > 0 && c.RescueAfter > 0 && c.RescueAfter <= c.JobTimeout {
+		problems = append(problems, fmt.Sprintf("DISTILL_RESCUE_AFTER (%s) must be longer than DISTILL_JOB_TIMEOUT (%s)", c.RescueAfter, c.JobTimeout))
 	}
 	if _, err := ParseLevel(c.LogLevel); err != nil {
 		problems = append(problems, err.Error())

@@ -83,7 +83,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*Se
 	for _, add := range s.extraWorkers {
 		add(workers)
 	}
-	s.Queue, err = queue.New(queue.Config{DB: s.DB, Workers: workers, Log: log, Concurrency: cfg.Concurrency, PollInterval: cfg.PollInterval, RetryBase: cfg.RetryBase})
+	s.Queue, err = queue.New(queue.Config{DB: s.DB, Workers: workers, Log: log, Concurrency: cfg.Concurrency, PollInterval: cfg.PollInterval,
+		RetryBase: cfg.RetryBase, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter})
 	if err != nil {
 		s.DB.Close()
 		return nil, err
@@ -142,6 +143,15 @@ func (s *Server) readyz(c echo.Context) error {
 // run. The App's identity is verified in the background (readyz waits
 // for it) so a slow GitHub does not block accepting deliveries.
 func (s *Server) Start(ctx context.Context) error {
+	if s.DB.Dialect == store.SQLite {
+		// A SQLite file belongs to one process: jobs still marked running
+		// were interrupted by a crash and can be resumed right away.
+		if n, err := queue.RecoverOrphans(ctx, s.DB); err != nil {
+			return err
+		} else if n > 0 {
+			s.log.Warn("resuming jobs interrupted by a crash", "jobs", n)
+		}
+	}
 	if err := s.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("starting the job queue: %w", err)
 	}

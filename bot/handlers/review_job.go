@@ -318,8 +318,11 @@ const maxDockerfile = 1 << 20
 // an added file can be rebuilt from its patch.
 func (w *ReviewWorker) readFile(ctx context.Context, gh *github.Client, a ReviewArgs, f *github.CommitFile) ([]byte, string, error) {
 	name := f.GetFilename()
-	if f.GetChanges() > 0 && f.GetPatch() == "" && f.GetStatus() == "added" && f.GetAdditions() > 20000 {
-		return nil, "the file is too large to review", nil
+	// A new file's patch is the whole file: no request needed.
+	if f.GetStatus() == "added" && f.GetPatch() != "" && f.GetDeletions() == 0 {
+		if b, ok := addedFromPatch(f.GetPatch(), f.GetAdditions()); ok {
+			return b, "", nil
+		}
 	}
 	repos := [][2]string{{a.Owner, a.Repo}}
 	if hr := a.HeadRepo; hr != "" && hr != a.FullName() {
@@ -359,6 +362,33 @@ func (w *ReviewWorker) readFile(ctx context.Context, gh *github.Client, a Review
 		return contentFromPatch(f.GetPatch()), "", nil
 	}
 	return nil, fmt.Sprintf("distill could not read the file at the head commit (%v)", lastErr), nil
+}
+
+// addedFromPatch rebuilds a new file from its single-hunk patch when the
+// patch accounts for every added line.
+func addedFromPatch(patch string, additions int) ([]byte, bool) {
+	if !strings.HasPrefix(patch, "@@ -0,0 +1") || strings.Count(patch, "\n@@") > 0 {
+		return nil, false
+	}
+	var b strings.Builder
+	n := 0
+	lines := strings.Split(patch, "\n")
+	for i, l := range lines[1:] {
+		switch {
+		case strings.HasPrefix(l, "+"):
+			b.WriteString(l[1:])
+			n++
+			// "\ No newline at end of file" after the last line.
+			if i+2 < len(lines) && strings.HasPrefix(lines[i+2], "\\") {
+				continue
+			}
+			b.WriteString("\n")
+		case strings.HasPrefix(l, "\\"), l == "":
+		default:
+			return nil, false
+		}
+	}
+	return []byte(b.String()), n == additions && n > 0
 }
 
 // contentFromPatch rebuilds an added file from its patch (every line is an

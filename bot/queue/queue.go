@@ -4,6 +4,7 @@
 package queue
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"log/slog"
@@ -34,6 +35,11 @@ type Config struct {
 	RetryBase time.Duration
 	// InsertOnly creates a client that only enqueues (no workers).
 	InsertOnly bool
+	// JobTimeout bounds a job (default 10 minutes).
+	JobTimeout time.Duration
+	// RescueAfter makes jobs stuck in "running" (their process died)
+	// available again (default JobTimeout + 5 minutes).
+	RescueAfter time.Duration
 }
 
 // New creates the River client.
@@ -47,6 +53,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RetryBase <= 0 {
 		cfg.RetryBase = 10 * time.Second
 	}
+	if cfg.JobTimeout <= 0 {
+		cfg.JobTimeout = 10 * time.Minute
+	}
+	if cfg.RescueAfter <= cfg.JobTimeout {
+		cfg.RescueAfter = cfg.JobTimeout + 5*time.Minute
+	}
 	rc := &river.Config{
 		Logger:            cfg.Log,
 		FetchPollInterval: cfg.PollInterval,
@@ -57,7 +69,8 @@ func New(cfg Config) (*Client, error) {
 		// Completed jobs are kept a week so redeliveries within GitHub's
 		// redelivery window (3 days, 7 on GHES) stay deduplicated.
 		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
-		JobTimeout:                  15 * time.Minute,
+		JobTimeout:                  cfg.JobTimeout,
+		RescueStuckJobsAfter:        cfg.RescueAfter,
 	}
 	if !cfg.InsertOnly {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Concurrency}}
@@ -81,4 +94,15 @@ func (b *backoff) NextRetry(job *rivertype.JobRow) time.Time {
 	}
 	jitter := time.Duration(rand.Int64N(int64(d)/5+1)) - d/10
 	return time.Now().Add(d + jitter)
+}
+
+// RecoverOrphans makes jobs left "running" by a process that died available
+// again. It is only safe when no other process works the queue — a SQLite
+// file belongs to one process — so the caller decides when to use it.
+func RecoverOrphans(ctx context.Context, db *store.DB) (int64, error) {
+	res, err := db.Exec(ctx, `UPDATE river_job SET state = 'available', scheduled_at = ? WHERE state = 'running'`, time.Now().UTC())
+	if err != nil {
+		return 0, fmt.Errorf("recovering jobs interrupted by a crash: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -94,6 +94,12 @@ func fillDefaults(c *bot.Config, d bot.Config) {
 	if c.RetryBase == 0 {
 		c.RetryBase = d.RetryBase
 	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = d.JobTimeout
+	}
+	if c.RescueAfter == 0 {
+		c.RescueAfter = max(d.RescueAfter, c.JobTimeout+5*time.Minute)
+	}
 }
 
 func trimSpace(b []byte) []byte {
