@@ -8,20 +8,16 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/google/go-github/v62/github"
 	"github.com/labstack/echo/v4"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
-
-	"github.com/distill-bot/distill/bot/handlers"
 	"github.com/distill-bot/distill/bot/metrics"
 	"github.com/distill-bot/distill/bot/store"
 )
@@ -29,23 +25,28 @@ import (
 // MaxBody is GitHub's payload cap (25 MB): larger events are never sent.
 const MaxBody = 25 << 20
 
-// Inserter enqueues a job inside a transaction.
-type Inserter interface {
-	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
-}
-
 // Handler is the webhook endpoint.
 type Handler struct {
 	// Secrets are accepted webhook secrets: the current one first, then a
 	// previous one during rotation.
 	Secrets [][]byte
-	Queue   Inserter
+	Queue   BatchInserter
 	DB      *store.DB
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
 	// Known reports events distill handles; others are acknowledged and
 	// dropped.
 	Known func(event string) bool
+
+	commitOnce sync.Once
+	committer  *committer
+}
+
+// Close stops the group-commit writer.
+func (h *Handler) Close() {
+	if h.committer != nil {
+		h.committer.close()
+	}
 }
 
 type reply struct {
@@ -144,38 +145,9 @@ func (h *Handler) validate(r *http.Request, body []byte) ([]byte, error) {
 	return nil, err
 }
 
-// enqueue stores the delivery ID and its job in one transaction; it
-// reports a duplicate when the delivery was seen before.
+// enqueue stores the delivery ID and its job durably; it reports a
+// duplicate when the delivery was seen before.
 func (h *Handler) enqueue(ctx context.Context, delivery, event string, payload []byte) (bool, error) {
-	var meta struct {
-		Action       string `json:"action"`
-		Installation struct {
-			ID int64 `json:"id"`
-		} `json:"installation"`
-		Repository struct {
-			FullName string `json:"full_name"`
-		} `json:"repository"`
-	}
-	_ = json.Unmarshal(payload, &meta)
-	tx, err := h.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, h.DB.Rebind(`INSERT INTO distill_deliveries (delivery_id, event, action, installation_id, repo, received_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING`), delivery, event, meta.Action, meta.Installation.ID, meta.Repository.FullName, time.Now().Unix())
-	if err != nil {
-		return false, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return true, nil
-	}
-	ins, err := h.Queue.InsertTx(ctx, tx, handlers.DeliveryArgs{DeliveryID: delivery, Event: event, Payload: payload}, nil)
-	if err != nil {
-		return false, err
-	}
-	if err := tx.Commit(); err != nil {
-		return false, err
-	}
-	return ins.UniqueSkippedAsDuplicate, nil
+	h.commitOnce.Do(func() { h.committer = newCommitter(h.DB, h.Queue) })
+	return h.committer.submit(ctx, delivery, event, payload)
 }
