@@ -104,9 +104,15 @@ func ExecForm(args []string) string {
 
 var plainEnv = regexp.MustCompile(`^[A-Za-z0-9_./:@%+,=$-]*$`)
 
-// QuoteEnv quotes an ENV value when it needs quoting.
+// QuoteEnv quotes an ENV value when it needs quoting. A value that
+// already is a single Dockerfile word — as the parser keeps values written
+// in the original, quotes and escapes included (`"0.0.0.0"`, `a\ b`) — is
+// returned unchanged, so it is not quoted a second time.
 func QuoteEnv(v string) string {
 	if plainEnv.MatchString(v) && v != "" {
+		return v
+	}
+	if words, ok := shell.SimpleCommand(v); ok && len(words) == 1 && !strings.ContainsAny(v, "\n") {
 		return v
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
