@@ -93,6 +93,9 @@ func (c *conv) fixBuilders() *convert.Result {
 			continue
 		}
 		seen[root] = true
+		if c.shipInPlace && root == in.Target {
+			continue // becomes the distroless image itself
+		}
 		im := in.Image(root.Base)
 		if im == nil || im.Kind != "node" {
 			if root != in.Target.RootFrom() && stageInstallsNodeModules(in, st) {
@@ -383,8 +386,8 @@ func (c *conv) leaveAlpine(root *dockerfile.Stage) *convert.Result {
 					"USER %s (line %d) is created with Alpine's adduser/addgroup, which the Debian build image needs in its own syntax", ins.Value, ins.StartLine)
 			case dockerfile.KindCopy, dockerfile.KindAdd:
 				if ins.Copy.Chown != "" && usesName(ins.Copy.Chown, created) {
-					c.p.Editor.Replace(ins, replaceChown(ins, "65532:65532"))
-					c.p.Note(convert.Change, "line %d copies with --chown=65532:65532 instead of --chown=%s: the user is not created on the Debian build image, and 65532 is the distroless nonroot user", ins.StartLine, ins.Copy.Chown)
+					c.p.Editor.Replace(ins, replaceChown(ins, c.owner()))
+					c.p.Note(convert.Change, "line %d copies with --chown=%s instead of --chown=%s: the user is not created on the Debian build image, and %s is the user the distroless image runs the application as", ins.StartLine, c.owner(), ins.Copy.Chown, c.owner())
 				}
 			case dockerfile.KindRun:
 				s := in.Script(ins)

@@ -170,6 +170,9 @@ func (c *conv) devDepsFromBuilders() {
 				for x := src; x != nil; x = x.BaseStage {
 					chain = append(chain, x)
 				}
+				if c.prunes(chain) {
+					continue
+				}
 				for _, i := range c.installs(chain) {
 					if !i.prodOnly {
 						c.p.Note(convert.Risk, "line %d copies node_modules from %s, which installs devDependencies (line %d); prune them there (`npm prune --omit=dev` after the build) to ship production dependencies only", ins.StartLine, src.Describe(), i.ins.StartLine)
@@ -355,7 +358,7 @@ func (c *conv) convertSplit(l *launch) (*convert.Result, error) {
 	copyLine := func(chown bool, p string) string {
 		flag := ""
 		if chown {
-			flag = " --chown=65532:65532"
+			flag = " --chown=" + c.owner()
 		}
 		return fmt.Sprintf("%s --from=%s%s %s %s", c.kw("COPY"), from, flag, p, p)
 	}
@@ -363,7 +366,7 @@ func (c *conv) convertSplit(l *launch) (*convert.Result, error) {
 	fs.Copies = append(fs.Copies, copyLine(chownApp, c.appDir))
 	c.p.Note(convert.Change, "the image runs on %s and contains %s from the build stage %s (application, node_modules and build output); the build tools stay behind", c.image, c.appDir, from)
 	if chownApp {
-		c.p.Note(convert.Change, "%s is owned by 65532, as the original gave it to its application user, so the application can still write there", c.appDir)
+		c.p.Note(convert.Change, "%s is owned by %s, as the original gave it to its application user, so the application can still write there", c.appDir, c.owner())
 	}
 	for _, o := range c.outside {
 		fs.Copies = append(fs.Copies, copyLine(false, o))
@@ -379,7 +382,7 @@ func (c *conv) convertSplit(l *launch) (*convert.Result, error) {
 		}
 	}
 	if len(writes) > 0 {
-		c.p.Note(convert.Change, "%s %s copied owned by 65532 so the application can write there", strings.Join(writes, ", "), isAre(len(writes)))
+		c.p.Note(convert.Change, "%s %s copied owned by %s so the application can write there", strings.Join(writes, ", "), isAre(len(writes)), c.owner())
 	}
 	line, note := c.healthcheck(c.rt.Healthcheck)
 	fs.Healthcheck = line
@@ -429,6 +432,7 @@ func (c *conv) commandNote(l *launch) {
 func (c *conv) convertInPlace(l *launch) (*convert.Result, error) {
 	in, t, ed := c.in, c.in.Target, c.p.Editor
 	c.p.InPlace = true
+	c.applyArgEdits()
 	from := []string{c.kw("FROM")}
 	from = append(from, t.From.Flags...)
 	from = append(from, c.image)
@@ -453,9 +457,9 @@ func (c *conv) convertInPlace(l *launch) (*convert.Result, error) {
 			}
 		case dockerfile.KindCopy, dockerfile.KindAdd:
 			if ch := ins.Copy.Chown; ch != "" && !numericOwner(ch) && !isRoot(ch) {
-				ed.Replace(ins, replaceChown(ins, "65532:65532"))
+				ed.Replace(ins, replaceChown(ins, c.owner()))
 				u, _, _ := strings.Cut(ch, ":")
-				c.p.Note(convert.Change, "line %d copies with --chown=65532:65532 instead of --chown=%s: distroless has no user %s; 65532 is its nonroot user", ins.StartLine, ch, u)
+				c.p.Note(convert.Change, "line %d copies with --chown=%s instead of --chown=%s: distroless has no user %s, and %s is the user the application runs as", ins.StartLine, c.owner(), ch, u, c.owner())
 			}
 		case dockerfile.KindHealthcheck:
 			if ins != c.rt.Healthcheck {
@@ -679,4 +683,37 @@ func (c *conv) tidy(res *convert.Result, err error) (*convert.Result, error) {
 	}
 	res.Dockerfile = strings.Join(out, "\n")
 	return res, nil
+}
+
+// prunes reports whether the stages remove devDependencies after an
+// install (npm prune --omit=dev, pnpm prune --prod, a production install,
+// yarn workspaces focus --production).
+func (c *conv) prunes(stages []*dockerfile.Stage) bool {
+	for _, rc := range c.in.Commands(stages...) {
+		switch {
+		case rc.Is("npm", "pnpm") && len(rc.Args) > 0 && rc.Args[0] == "prune":
+			return true
+		case rc.Is("yarn") && len(rc.Args) > 1 && rc.Args[0] == "workspaces" && rc.Args[1] == "focus" && rc.HasFlag("--production"):
+			return true
+		}
+	}
+	for _, i := range c.installs(stages) {
+		if i.prodOnly {
+			return true
+		}
+	}
+	return false
+}
+
+// owner is the --chown value for files the application writes: the
+// numeric user the image keeps, or the distroless nonroot user.
+func (c *conv) owner() string {
+	if c.rt.NumericNonRootUser() {
+		if strings.Contains(c.rt.User, ":") {
+			return c.rt.User
+		}
+		return c.rt.User + ":" + c.rt.User
+	}
+	uid := c.in.Catalog.Distroless.NonrootUID
+	return fmt.Sprintf("%d:%d", uid, uid)
 }

@@ -46,8 +46,8 @@ func detect(in *convert.Input) bool {
 	if root.IsDistroless() {
 		return strings.HasPrefix(distrolessName(root), "nodejs")
 	}
-	if im := in.Image(root); im != nil {
-		return im.Kind == "node"
+	if im := in.Image(root); im != nil && im.Kind == "node" {
+		return true
 	}
 	// Another base image running node: declined with a precise reason.
 	if prog, why := in.ResolveProgram(in.CollectRuntime()); why == "" {
@@ -88,6 +88,11 @@ type conv struct {
 	deleted   []*dockerfile.Instruction
 	// upgraded is true when the runtime's major changed (already noted).
 	upgraded bool
+	// shipInPlace is true when the shipped stage gets the distroless
+	// image in place.
+	shipInPlace bool
+	// defaultStart is true when `npm start` fell back to `node server.js`.
+	defaultStart bool
 }
 
 func convertNode(in *convert.Input) (*convert.Result, error) {
@@ -110,8 +115,11 @@ func (c *conv) run() (*convert.Result, error) {
 	in := c.in
 	prog, why := in.ResolveProgram(c.rt)
 	if why != "" {
-		return convert.Declinef([]string{"move the startup logic into the application (configuration, environment) and use an exec-form CMD such as `CMD [\"node\", \"server.js\"]`"},
-			"the image cannot run on distroless: %s", why), nil
+		alt := "move the startup logic into the application (configuration, environment) and use an exec-form CMD such as `CMD [\"node\", \"server.js\"]`"
+		if c.rt.Cmd == nil && c.rt.Entrypoint == nil {
+			alt = "add the command that starts the application, such as `CMD [\"node\", \"server.js\"]`, and run `distill fix` again"
+		}
+		return convert.Declinef([]string{alt}, "the image cannot run on distroless: %s", why), nil
 	}
 	c.pkg = c.packageJSON(in.Target, c.rt.Workdir)
 
@@ -159,6 +167,7 @@ func (c *conv) run() (*convert.Result, error) {
 
 	// Builders: same major as the runtime, Debian (glibc) instead of
 	// Alpine, pinned to their Debian release.
+	c.shipInPlace = c.inPlace()
 	if d := c.fixBuilders(); d != nil {
 		return d, nil
 	}
@@ -166,7 +175,7 @@ func (c *conv) run() (*convert.Result, error) {
 	c.lockfileNotes()
 	c.dockerignoreNote()
 
-	if c.inPlace() {
+	if c.shipInPlace {
 		return c.convertInPlace(l)
 	}
 	return c.convertSplit(l)

@@ -341,7 +341,9 @@ func (c *conv) viaPackageManager(argv, extra []string, depth int) ([]string, []d
 			return nil, nil, convert.Declinef(nil, "the %s script runs only cross-env", name)
 		}
 	}
-	c.p.Note(convert.Change, "`%s` runs the package.json %s script `%s`; there is no %s in distroless, so the image runs that command directly (npm_* variables such as npm_package_version are no longer set)", cmdline, name, script, tool)
+	if !c.defaultStart {
+		c.p.Note(convert.Change, "`%s` runs the package.json %s script `%s`; there is no %s in distroless, so the image runs that command directly (npm_* variables such as npm_package_version are no longer set)", cmdline, name, script, tool)
+	}
 	first := path.Base(words[0])
 	switch {
 	case first == "node" || first == "nodejs":
@@ -396,7 +398,8 @@ func (c *conv) script(tool, name string) (string, *convert.Result) {
 		// npm's default start script is `node server.js` when server.js
 		// exists next to package.json.
 		if name == "start" && tool == "npm" && c.in.Context.Has(path.Join(c.pkg.Dir(), "server.js")) {
-			c.p.Note(convert.Change, "package.json has no start script, so `npm start` runs npm's default `node server.js`")
+			c.p.Note(convert.Change, "package.json has no start script, so `npm start` runs npm's default `node server.js`; there is no npm in distroless, so the image runs it directly")
+			c.defaultStart = true
 			return "node server.js", nil
 		}
 		return "", convert.Declinef([]string{"add the script to package.json or run node directly in CMD"},
@@ -458,12 +461,12 @@ func (c *conv) yarnPnP() *convert.Result {
 	if !berry || linker == "node-modules" || linker == "pnpm" {
 		return nil
 	}
-	why := "uses Plug'n'Play (the default nodeLinker)"
+	why := "with Plug'n'Play (.yarnrc.yml sets no nodeLinker, and pnp is the default)"
 	if linker == "" {
-		why = "may use Plug'n'Play (.yarnrc.yml with nodeLinker is not available to distill)"
+		why = "and may use Plug'n'Play (distill cannot read a .yarnrc.yml with nodeLinker)"
 	}
 	return convert.Declinef([]string{"set `nodeLinker: node-modules` in .yarnrc.yml so node can resolve packages without Yarn, and run `distill fix` again"},
-		"the project uses Yarn Berry and %s: without `yarn`, node cannot resolve the packages", why)
+		"the project uses Yarn Berry %s: yarn starts node with its .pnp.cjs loader, and without it node cannot resolve the packages", why)
 }
 
 // yarnBerry reports whether the project uses Yarn 2+ and its nodeLinker.
