@@ -90,19 +90,24 @@ func copyMatch(src, dst string, dirDest bool, imagePath string) (string, bool) {
 		}
 		return "", false
 	}
-	target := dst
-	if dirDest {
-		target = path.Join(dst, path.Base(clean))
+	if !dirDest {
+		if imagePath == dst {
+			return clean, true
+		}
+		// A directory copied as dst.
+		if rel, ok := within(dst, imagePath); ok {
+			return path.Join(clean, rel), true
+		}
+		return "", false
 	}
-	if imagePath == target {
+	if imagePath == path.Join(dst, path.Base(clean)) {
 		return clean, true
 	}
-	// src may be a directory copied as dst (or into dst/base).
-	if rel, ok := within(target, imagePath); ok {
-		return path.Join(clean, rel), true
-	}
-	if !dirDest {
-		return "", false
+	// A directory's contents copied into dst (COPY dir/ /dst/).
+	if !strings.Contains(path.Base(clean), ".") {
+		if rel, ok := within(dst, imagePath); ok {
+			return path.Join(clean, rel), true
+		}
 	}
 	return "", false
 }

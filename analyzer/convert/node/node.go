@@ -174,6 +174,7 @@ func (c *conv) run() (*convert.Result, error) {
 	c.tool = c.installTool()
 	c.lockfileNotes()
 	c.dockerignoreNote()
+	c.platformNotes()
 
 	if c.shipInPlace {
 		return c.convertInPlace(l)
@@ -330,6 +331,9 @@ func (c *conv) harmlessPackage(pkg string) bool {
 		return true
 	case pkg == "python3" || pkg == "python3-minimal" || pkg == "libc6-compat" || pkg == "gcompat" || pkg == "build-base" || pkg == "musl-dev":
 		return true
+	case pkg == "libcap2-bin" || pkg == "libcap":
+		// Provides setcap, which runs at build time (noted).
+		return c.in.HasCommand(c.in.Chain, "setcap")
 	}
 	return false
 }
@@ -394,4 +398,21 @@ func (c *conv) inPlace() bool {
 		return false // writable directories are prepared in a build stage
 	}
 	return true
+}
+
+// platformNotes warns about steps whose effect does not reach the
+// distroless image or is built for the wrong machine.
+func (c *conv) platformNotes() {
+	in := c.in
+	for _, st := range in.Reachable() {
+		if strings.Contains(st.From.From.Platform, "BUILDPLATFORM") && stageInstallsNodeModules(in, st) {
+			c.p.Note(convert.Risk, "%s installs node_modules with --platform=%s: native addons are downloaded or compiled for the build machine, not the target platform; install dependencies in a stage without --platform (or rebuild them) when building for another architecture", st.Describe(), st.From.From.Platform)
+		}
+	}
+	for _, rc := range in.Commands(in.Chain...) {
+		if rc.Is("setcap") {
+			c.p.Note(convert.Risk, "line %d sets file capabilities with setcap; they do not carry over to %s's own node binary, so binding ports below 1024 relies on the runtime allowing it (Docker ≥ 20.10 does); listen on a port ≥ 1024 to be safe", rc.Instruction.StartLine, c.image)
+			return
+		}
+	}
 }
