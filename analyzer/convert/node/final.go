@@ -63,7 +63,7 @@ func (c *conv) installTool() string {
 	if len(tools) > 1 {
 		// `if [ -f yarn.lock ]; then yarn …; elif …`: the lockfile decides.
 		for _, lf := range []struct{ file, tool string }{{"pnpm-lock.yaml", "pnpm"}, {"yarn.lock", "yarn"}, {"package-lock.json", "npm"}, {"npm-shrinkwrap.json", "npm"}} {
-			if tools[lf.tool] && c.in.Context.Has(path.Join(c.pkgDir(), lf.file)) {
+			if tools[lf.tool] && c.hasNearPackage(lf.file) {
 				return lf.tool
 			}
 		}
@@ -72,6 +72,24 @@ func (c *conv) installTool() string {
 		}
 	}
 	return ""
+}
+
+// hasNearPackage reports whether a file (a lockfile) is in the package's
+// directory or one above it (a workspace root).
+func (c *conv) hasNearPackage(name string) bool {
+	dir := c.pkgDir()
+	for {
+		if c.in.Context.Has(path.Join(dir, name)) {
+			return true
+		}
+		if dir == "" || dir == "." {
+			return false
+		}
+		dir = path.Dir(dir)
+		if dir == "." {
+			dir = ""
+		}
+	}
 }
 
 func (c *conv) pkgDir() string {
@@ -162,22 +180,22 @@ func (c *conv) devDepsFromBuilders() {
 			if src == nil {
 				continue
 			}
+			var chain []*dockerfile.Stage
+			for x := src; x != nil; x = x.BaseStage {
+				chain = append(chain, x)
+			}
+			if c.prunes(chain) {
+				continue
+			}
 			for _, s := range ins.Copy.Sources {
-				if path.Base(path.Clean(s)) != "node_modules" {
-					continue
-				}
-				var chain []*dockerfile.Stage
-				for x := src; x != nil; x = x.BaseStage {
-					chain = append(chain, x)
-				}
-				if c.prunes(chain) {
-					continue
-				}
+				from := convert.Absolute("/", s)
 				for _, i := range c.installs(chain) {
-					if !i.prodOnly {
-						c.p.Note(convert.Risk, "line %d copies node_modules from %s, which installs devDependencies (line %d); prune them there (`npm prune --omit=dev` after the build) to ship production dependencies only", ins.StartLine, src.Describe(), i.ins.StartLine)
-						return
+					modules := path.Join(in.WorkdirAt(i.ins.Stage, i.ins), "node_modules")
+					if i.prodOnly || !inside(from, modules) {
+						continue
 					}
+					c.p.Note(convert.Risk, "line %d copies node_modules from %s, which installs devDependencies (line %d); prune them there (`npm prune --omit=dev` after the build) to ship production dependencies only", ins.StartLine, src.Describe(), i.ins.StartLine)
+					return
 				}
 			}
 		}
@@ -189,7 +207,7 @@ func (c *conv) lockfileNotes() {
 	if !c.in.Context.Known() || c.pkg == nil {
 		return
 	}
-	has := func(f string) bool { return c.in.Context.Has(path.Join(c.pkgDir(), f)) }
+	has := c.hasNearPackage
 	for _, i := range c.installs(c.in.Reachable()) {
 		if !i.frozen {
 			continue

@@ -50,6 +50,20 @@ func (c *conv) resolveLaunch(prog *convert.Program, distroless bool) (*launch, *
 	if len(argv) == 0 {
 		return nil, convert.Declinef(nil, "the image runs only %s, with no program after it", l.Init)
 	}
+	// sh -c "<one command>": the shell only starts the command.
+	if b := path.Base(argv[0]); (b == "sh" || b == "bash") && len(argv) == 3 && argv[1] == "-c" {
+		sc, d := c.parseStartScript("sh -c", argv[2])
+		if d != nil {
+			return nil, d
+		}
+		words := sc.Words
+		if len(words) > 1 && words[0] == "exec" {
+			words = words[1:]
+		}
+		c.p.Note(convert.Change, "`%s -c %q` only starts `%s`: the image runs it without a shell", b, argv[2], strings.Join(words, " "))
+		ep, cmd, argv = nil, words, words
+		l.Env = sc.Env
+	}
 	fromEP := len(ep) > 0
 	imageEntrypoint := c.rt.Entrypoint == nil || (l.Init != "" && len(ep) == 0)
 	base := path.Base(argv[0])
@@ -69,7 +83,7 @@ func (c *conv) resolveLaunch(prog *convert.Program, distroless bool) (*launch, *
 		if d != nil {
 			return nil, d
 		}
-		l.Cmd, l.Env = words, env
+		l.Cmd, l.Env = words, append(l.Env, env...)
 	case imageEntrypoint && (distroless || strings.HasPrefix(argv[0], "-") || jsFile.MatchString(argv[0])):
 		// node runs the words (docker-entrypoint.sh or distroless).
 		l.Cmd = argv
@@ -420,11 +434,15 @@ var scriptVar = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
 // parseStartScript accepts a script that is one simple command; $VAR
 // references to ENV with a fixed value are substituted (noted).
 func (c *conv) parseStartScript(name, script string) (scriptCommand, *convert.Result) {
+	what := fmt.Sprintf("the package.json %s script", name)
+	if name == "sh -c" {
+		what = "the `sh -c` command"
+	}
 	decline := func(why string) *convert.Result {
 		return convert.Declinef([]string{
-			fmt.Sprintf("give the %s script a single command (`node dist/main.js`), moving other steps into the image build or the application, and run `distill fix` again", name),
-			"or run node directly in CMD",
-		}, "the package.json %s script `%s` %s; distroless has no shell to run it", name, truncate(script, 70), why)
+			fmt.Sprintf("reduce %s to a single command (`node dist/main.js`), moving other steps into the image build or the application, and run `distill fix` again", what),
+			"or run node directly in an exec-form CMD",
+		}, "%s `%s` %s; distroless has no shell to run it", what, truncate(script, 70), why)
 	}
 	if sc, ok := parseScript(script); ok {
 		return sc, nil
@@ -450,7 +468,7 @@ func (c *conv) parseStartScript(name, script string) (scriptCommand, *convert.Re
 	if !ok {
 		return scriptCommand{}, decline("uses shell operators (&&, ;, |, redirections) or patterns")
 	}
-	c.p.Note(convert.Behavior, "the %s script reads $%s; the image sets it with ENV, so its value is written into the command and overriding it at run time no longer changes the command — have the application read it instead", name, strings.Join(subst, ", $"))
+	c.p.Note(convert.Behavior, "%s reads $%s; the image sets it with ENV, so its value is written into the command and overriding it at run time no longer changes the command — have the application read it instead", what, strings.Join(subst, ", $"))
 	return sc, nil
 }
 
