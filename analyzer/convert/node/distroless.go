@@ -48,7 +48,7 @@ func convertDistrolessFinal(in *convert.Input) (*convert.Result, error) {
 	if d := c.checkPlatforms(); d != nil {
 		return d, nil
 	}
-	if target != major || dl.Image == nil {
+	if target != major || dl.Image == nil || (dl.Debian != 0 && !dl.Published) {
 		// Move the runtime to the maintained family; the touch-up pins
 		// the Debian release and the tag.
 		tag := ""
@@ -57,11 +57,18 @@ func convertDistrolessFinal(in *convert.Input) (*convert.Result, error) {
 		}
 		newRef := in.Catalog.Ref(c.dl.Family, c.dl.Debians[len(c.dl.Debians)-1], "") + tag
 		c.p.Editor.Replace(rootStage.From, strings.Replace(rootStage.From.Original, rootStage.From.From.Image, newRef, 1))
-		if target != major {
+		switch {
+		case target != major:
 			c.upgraded = true
 			c.p.Note(convert.Behavior, "Node.js %s has no maintained distroless image (%s); the build and the runtime move together to Node.js %s: test the application on %s before merging", major, c.why(major), target, target)
-		} else {
-			c.p.Note(convert.Change, "%s is not maintained; the image is %s, the major of the build", root.Familiar(), newRef)
+		case dl.Image == nil:
+			c.p.Note(convert.Change, "%s is not maintained; the image is %s, the Node.js major of the build", root.Familiar(), newRef)
+		default:
+			reason := "it is not published"
+			if dl.Removed != nil {
+				reason = dl.Removed.Reason
+			}
+			c.p.Note(convert.Change, "%s → %s: %s; the same Node.js major on a newer Debian runs what the build stages produce", root.Familiar(), newRef, reason)
 		}
 	}
 	if d := c.fixBuilders(); d != nil {
