@@ -241,6 +241,13 @@ func (c *conv) checkScriptLocation(l *launch) *convert.Result {
 		wd = "/"
 	}
 	p := convert.Absolute(wd, l.Script)
+	if strings.HasPrefix(l.Script, "node_modules/") && path.Clean(wd) != c.appDir {
+		// A workspace package: npm puts the workspace's and the root's
+		// node_modules/.bin on PATH, and the CLI's package is often hoisted
+		// to the root.
+		return convert.Declinef([]string{"run the CLI's JavaScript file by its path from the workspace root (for example `CMD [\"node\", \"/app/node_modules/next/dist/bin/next\", \"start\"]`) and run `distill fix` again"},
+			"the application starts a CLI from node_modules inside a workspace (%s); its package may be installed there or hoisted to %s/node_modules, and distill cannot tell which", wd, c.appDir)
+	}
 	if inside(c.appDir, p) {
 		return nil
 	}
