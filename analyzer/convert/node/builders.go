@@ -99,7 +99,11 @@ func (c *conv) fixBuilders() *convert.Result {
 		im := in.Image(root.Base)
 		if im == nil || im.Kind != "node" {
 			if root != in.Target.RootFrom() && stageInstallsNodeModules(in, st) {
-				c.p.Note(convert.Risk, "%s installs Node.js packages on %s: if its node_modules reach the image, they must be built for Node.js %s on glibc", root.Describe(), root.Base.Familiar(), c.major)
+				if im.IsAlpine(root.Base.Tag) || catalog.HasWord(root.Base.Tag, "alpine") {
+					return convert.Declinef([]string{fmt.Sprintf("install the Node.js packages on node:%s-bookworm and run `distill fix` again", c.major)},
+						"%s installs Node.js packages on %s (Alpine, musl): native addons built there cannot load on distroless (glibc)", st.Describe(), root.Base.Familiar())
+				}
+				c.p.Note(convert.Risk, "%s installs Node.js packages on %s: if its node_modules reach the image, they must be built for Node.js %s on glibc", st.Describe(), root.Base.Familiar(), c.major)
 			}
 			continue
 		}
