@@ -158,6 +158,9 @@ type NodePolicy struct {
 	AlpineBuildPackages []string        `yaml:"alpine_build_packages"`
 	NativePackages      []NativePackage `yaml:"native_packages"`
 	ProcessManagers     []string        `yaml:"process_managers"`
+	// LinkedDevPackages are development packages whose libraries the
+	// nodejs images have.
+	LinkedDevPackages []string `yaml:"linked_dev_packages"`
 }
 
 // NodeBin is a dependency's CLI and the JS file its bin entry runs.

@@ -158,6 +158,9 @@ func (c *conv) run() (*convert.Result, error) {
 	if d := c.checkRuntimePackages(); d != nil {
 		return d, nil
 	}
+	if d := c.checkNativeBuildLibs(); d != nil {
+		return d, nil
+	}
 	if d := c.locateApp(); d != nil {
 		return d, nil
 	}
@@ -325,6 +328,10 @@ func (c *conv) checkRuntimePackages() *convert.Result {
 func (c *conv) harmlessPackage(pkg string) bool {
 	cat := c.in.Catalog
 	switch {
+	case strings.HasPrefix(pkg, "lib") && strings.HasSuffix(pkg, "-dev"):
+		// Headers of a library native addons link against: the library
+		// must be in the image at run time.
+		return contains(c.in.Catalog.Node.LinkedDevPackages, pkg)
 	case cat.InDistroless(pkg), cat.IsToolchainPackage(pkg), contains(cat.Node.InitWrappers, pkg):
 		return true
 	case (pkg == "curl" || pkg == "wget") && onlyForHealthcheck(c.in, pkg):
@@ -415,4 +422,39 @@ func (c *conv) platformNotes() {
 			return
 		}
 	}
+}
+
+// checkNativeBuildLibs declines builds that install library headers for
+// native addons: the addon then needs the library at run time.
+func (c *conv) checkNativeBuildLibs() *convert.Result {
+	in := c.in
+	for _, st := range in.Reachable() {
+		var chain []*dockerfile.Stage
+		for x := st; x != nil; x = x.BaseStage {
+			chain = append(chain, x)
+		}
+		if !stageInstallsNodeModules(in, st) {
+			continue
+		}
+		for _, x := range chain {
+			for _, rc := range in.Commands(x) {
+				for _, ai := range in.Script(rc.Instruction).AptInstalls() {
+					if ai.Cmd != rc.Command {
+						continue
+					}
+					for _, pkg := range ai.Packages {
+						pkg, _, _ = strings.Cut(pkg, "=")
+						if strings.HasPrefix(pkg, "lib") && strings.HasSuffix(pkg, "-dev") && !contains(c.in.Catalog.Node.LinkedDevPackages, pkg) {
+							lib := strings.TrimSuffix(strings.TrimPrefix(pkg, "lib"), "-dev")
+							return convert.Declinef([]string{
+								"if no dependency builds against " + pkg + ", remove the install and run `distill fix` again",
+								"keep node:" + c.major + "-bookworm-slim with the runtime library installed as the runtime image",
+							}, "%s installs %s (line %d): native addons built against it load lib%s at run time, which distroless does not have", x.Describe(), pkg, rc.Instruction.StartLine, lib)
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
