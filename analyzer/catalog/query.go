@@ -251,6 +251,11 @@ func (c *Catalog) ImageDebian(im *Image, tag string) (int, bool) {
 		return 0, false
 	}
 	v := TagVersion(tag)
+	if im.VersionIsDebian && v != "" {
+		if d, err := strconv.Atoi(Major(v)); err == nil {
+			return d, true
+		}
+	}
 	if d, ok := im.AliasDebian[tag]; ok {
 		return d, true
 	}
@@ -283,6 +288,14 @@ func (im *Image) IsToolchainTag(tag string) bool {
 	if im == nil {
 		return false
 	}
+	if len(im.RuntimeTags) > 0 {
+		for _, w := range im.RuntimeTags {
+			if HasWord(tag, w) || strings.Contains(tag, w) {
+				return false
+			}
+		}
+		return true
+	}
 	if im.ToolchainTag != "" {
 		return HasWord(tag, im.ToolchainTag) || strings.Contains(tag, im.ToolchainTag)
 	}
@@ -293,6 +306,27 @@ func (im *Image) IsToolchainTag(tag string) bool {
 		return false
 	}
 	return true
+}
+
+// HasCCompiler reports whether the image at this tag ships a C compiler:
+// the full Debian variants of golang, python, node, rust and gcc do; slim
+// and alpine variants do not.
+func (im *Image) HasCCompiler(tag string) bool {
+	if im == nil || !im.CCompiler || im.IsAlpine(tag) {
+		return false
+	}
+	return !HasWord(tag, "slim") && tag != "slim"
+}
+
+// DebianPython3 returns the minor of Debian's python3 on a release, "" when
+// unknown.
+func (c *Catalog) DebianPython3(debian int) string {
+	for _, d := range c.Debian {
+		if d.Version == debian {
+			return d.Python3
+		}
+	}
+	return ""
 }
 
 // IsEOL reports whether a version of the image is end of life.
@@ -399,6 +433,16 @@ func (c *Catalog) IsToolchainPackage(pkg string) bool {
 	return contains(c.Packages.Toolchain, pkg) || strings.HasSuffix(pkg, "-dev")
 }
 
+// IsBuildPackage reports whether installing a Debian or Alpine package shows
+// that a stage compiles: a toolchain package that is not also a runtime
+// (nodejs) or a source fetcher (git).
+func (c *Catalog) IsBuildPackage(pkg string) bool {
+	if contains(c.Packages.ToolchainNotBuild, pkg) {
+		return false
+	}
+	return c.IsToolchainPackage(pkg) || pkg == "build-base" || pkg == "musl-dev"
+}
+
 // InDistroless reports whether a package is already in every distroless
 // image (or in cc for the cc family).
 func (c *Catalog) InDistroless(pkg string) bool { return contains(c.Packages.InDistroless, pkg) }
@@ -482,4 +526,36 @@ func (c *Catalog) NodeUpgradeTarget(major string) string {
 		}
 	}
 	return ""
+}
+
+// PythonLatest returns the newest Python minor the official images
+// publish (what python:3 and python:latest mean today).
+func (c *Catalog) PythonLatest() string {
+	if im := c.LookupImage("python"); im != nil && len(im.Current) > 0 {
+		return im.Current[len(im.Current)-1]
+	}
+	return ""
+}
+
+// PythonBuilder returns the builder image for a Python minor on a Debian
+// release: "python:3.13-slim-trixie".
+func (c *Catalog) PythonBuilder(minor string, debian int) string {
+	return Expand(c.Python.Builder, map[string]string{"minor": minor, "codename": c.Codename(debian)})
+}
+
+// InPythonImage reports whether a Debian package is in python3-debian13
+// (itself, cc, base or static).
+func (c *Catalog) InPythonImage(pkg string) bool {
+	return contains(c.Packages.InDistroless, pkg) || contains(c.Packages.InCC, pkg) ||
+		contains(c.Packages.InDebian13Base, pkg) || contains(c.Python.RuntimePackages, pkg)
+}
+
+// PythonBuildPackageOK reports whether a package installed in a Python
+// build stage leaves nothing missing at run time: build tools, and -dev
+// packages whose libraries the python3 image has.
+func (c *Catalog) PythonBuildPackageOK(pkg string) bool {
+	if !strings.HasSuffix(pkg, "-dev") {
+		return true
+	}
+	return contains(c.Python.BuildPackagesOK, pkg)
 }

@@ -30,23 +30,3 @@ func TestLineEditsRoundTrip(t *testing.T) {
 		}
 	}
 }
-
-func TestQuoteEnv(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"production":        "production",
-		"two words":         `"two words"`,
-		`"0.0.0.0"`:         `"0.0.0.0"`, // as written in the original: not quoted again
-		`'z'`:               `'z'`,
-		`a\ b`:              `a\ b`,
-		"":                  `""`,
-		"/x/.bin:$PATH":     "/x/.bin:$PATH",
-		`say "hi" now`:      `"say \"hi\" now"`,
-		"a;b":               `"a;b"`,
-		"--max-old-space=1": "--max-old-space=1",
-	} {
-		if got := QuoteEnv(in); got != want {
-			t.Errorf("QuoteEnv(%q) = %s, want %s", in, got, want)
-		}
-	}
-}

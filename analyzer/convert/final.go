@@ -104,15 +104,14 @@ func ExecForm(args []string) string {
 
 var plainEnv = regexp.MustCompile(`^[A-Za-z0-9_./:@%+,=$-]*$`)
 
-// QuoteEnv quotes an ENV value when it needs quoting. A value that
-// already is a single Dockerfile word — as the parser keeps values written
-// in the original, quotes and escapes included (`"0.0.0.0"`, `a\ b`) — is
-// returned unchanged, so it is not quoted a second time.
+// QuoteEnv quotes an ENV value when it needs quoting. Values read from an
+// ENV instruction keep their quotes as written ("a b", 'x'); such an
+// already-quoted word is emitted unchanged, so it means the same thing.
 func QuoteEnv(v string) string {
 	if plainEnv.MatchString(v) && v != "" {
 		return v
 	}
-	if words, ok := shell.SimpleCommand(v); ok && len(words) == 1 && !strings.ContainsAny(v, "\n") {
+	if quotedWord(v) {
 		return v
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
@@ -253,3 +252,24 @@ func truncate(s string, n int) string {
 }
 
 func simpleWords(line string) ([]string, bool) { return shell.SimpleCommand(line) }
+
+// quotedWord reports whether v is one complete quoted shell word: "…"
+// without an unescaped " inside, or '…' without ' inside.
+func quotedWord(v string) bool {
+	if len(v) < 2 || v[0] != v[len(v)-1] || (v[0] != '"' && v[0] != '\'') {
+		return false
+	}
+	inner := v[1 : len(v)-1]
+	if v[0] == '\'' {
+		return !strings.Contains(inner, "'")
+	}
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '\\':
+			i++
+		case '"':
+			return false
+		}
+	}
+	return true
+}

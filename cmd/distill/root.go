@@ -52,6 +52,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	addCheck(root)
 	addFix(root)
 	addRules(root)
+	addServe(root)
 	addVersion(root)
 	return root
 }

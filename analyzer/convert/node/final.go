@@ -469,6 +469,14 @@ func (c *conv) convertInPlace(l *launch) (*convert.Result, error) {
 	var lastCmd *dockerfile.Instruction
 	for _, ins := range t.Instructions {
 		switch ins.Kind {
+		case dockerfile.KindEnv:
+			if line := c.movedEnvLine(ins); line != "" {
+				ed.Replace(ins, line)
+			}
+		case dockerfile.KindExpose:
+			if line := c.movedExposeLine(ins); line != "" {
+				ed.Replace(ins, line)
+			}
 		case dockerfile.KindUser:
 			if !(c.rt.NumericNonRootUser() && ins == c.rt.UserInstr) && in.Options.NonRoot {
 				ed.Delete(ins)
@@ -734,4 +742,43 @@ func (c *conv) owner() string {
 	}
 	uid := c.in.Catalog.Distroless.NonrootUID
 	return fmt.Sprintf("%d:%d", uid, uid)
+}
+
+// movedEnvLine rewrites an ENV that sets a moved port ("" when unchanged).
+func (c *conv) movedEnvLine(ins *dockerfile.Instruction) string {
+	changed := false
+	var parts []string
+	for _, kv := range ins.KeyValues.Pairs {
+		v := kv.Value
+		if contains(c.portEnv, kv.Key) {
+			if m, ok := c.portMap[strings.Trim(v, `"'`)]; ok {
+				v, changed = m, true
+			}
+		}
+		parts = append(parts, kv.Key+"="+convert.QuoteEnv(v))
+	}
+	if !changed {
+		return ""
+	}
+	return c.kw("ENV") + " " + strings.Join(parts, " ")
+}
+
+// movedExposeLine rewrites an EXPOSE of a moved port ("" when unchanged).
+func (c *conv) movedExposeLine(ins *dockerfile.Instruction) string {
+	changed := false
+	var words []string
+	for _, w := range ins.Words {
+		num, proto, hasProto := strings.Cut(w, "/")
+		if m, ok := c.portMap[num]; ok {
+			w, changed = m, true
+			if hasProto {
+				w += "/" + proto
+			}
+		}
+		words = append(words, w)
+	}
+	if !changed {
+		return ""
+	}
+	return c.kw("EXPOSE") + " " + strings.Join(words, " ")
 }

@@ -18,7 +18,9 @@ package node
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/catalog"
@@ -93,6 +95,10 @@ type conv struct {
 	shipInPlace bool
 	// defaultStart is true when `npm start` fell back to `node server.js`.
 	defaultStart bool
+	// portMap maps privileged ports to the ports the image now uses;
+	// portEnv are the ENV keys that set them.
+	portMap map[string]string
+	portEnv []string
 }
 
 func convertNode(in *convert.Input) (*convert.Result, error) {
@@ -113,6 +119,9 @@ func convertNode(in *convert.Input) (*convert.Result, error) {
 
 func (c *conv) run() (*convert.Result, error) {
 	in := c.in
+	if d := c.movePrivilegedPorts(); d != nil {
+		return d, nil
+	}
 	prog, why := in.ResolveProgram(c.rt)
 	if why != "" {
 		alt := "move the startup logic into the application (configuration, environment) and use an exec-form CMD such as `CMD [\"node\", \"server.js\"]`"
@@ -150,6 +159,9 @@ func (c *conv) run() (*convert.Result, error) {
 
 	l, d := c.resolveLaunch(prog, false)
 	if d != nil {
+		return d, nil
+	}
+	if d := c.checkLaunchPorts(l); d != nil {
 		return d, nil
 	}
 	if d := c.checkNativePackages(); d != nil {
@@ -418,7 +430,11 @@ func (c *conv) platformNotes() {
 	}
 	for _, rc := range in.Commands(in.Chain...) {
 		if rc.Is("setcap") {
-			c.p.Note(convert.Risk, "line %d sets file capabilities with setcap; they do not carry over to %s's own node binary, so binding ports below 1024 relies on the runtime allowing it (Docker ≥ 20.10 does); listen on a port ≥ 1024 to be safe", rc.Instruction.StartLine, c.image)
+			if len(c.portMap) > 0 {
+				c.p.Note(convert.Change, "line %d gives node a capability with setcap so it can bind a port below 1024; capabilities do not carry over to %s's own node binary, and the application now listens above 1023 instead", rc.Instruction.StartLine, c.image)
+			} else {
+				c.p.Note(convert.Risk, "line %d sets file capabilities with setcap; they do not carry over to %s's own node binary", rc.Instruction.StartLine, c.image)
+			}
 			return
 		}
 	}
@@ -453,6 +469,71 @@ func (c *conv) checkNativeBuildLibs() *convert.Result {
 						}
 					}
 				}
+			}
+		}
+	}
+	return nil
+}
+
+var portEnvKey = regexp.MustCompile(`^([A-Z0-9_]*_)?PORT$`)
+
+// movePrivilegedPorts moves ports below 1024 that a non-root image cannot
+// bind everywhere (rulebook §4.4) to 8000+port, when an ENV variable
+// (PORT, HTTP_PORT…) sets the port the application listens on; other
+// privileged ports are declined.
+func (c *conv) movePrivilegedPorts() *convert.Result {
+	if !c.in.Options.NonRoot {
+		return nil
+	}
+	low := c.rt.PrivilegedPorts()
+	if len(low) == 0 {
+		return nil
+	}
+	c.portMap = map[string]string{}
+	for _, p := range low {
+		num, proto, _ := strings.Cut(p, "/")
+		key := ""
+		for _, kv := range c.rt.Env {
+			if portEnvKey.MatchString(kv.Key) && strings.Trim(kv.Value, `"'`) == num {
+				key = kv.Key
+			}
+		}
+		if key == "" {
+			return convert.Declinef([]string{
+				"make the application listen on a port above 1023 (for example 8080, read from ENV PORT), update EXPOSE, and run `distill fix` again",
+				"set images.nonroot: false to keep running as root, which can bind any port",
+			}, "the image listens on port %s (EXPOSE %s) and distroless runs it as uid 65532, which cannot bind ports below 1024 on CRI-O, rootless Podman or with --network host; no ENV variable sets the port, so distill cannot move it", num, p)
+		}
+		n, _ := strconv.Atoi(num)
+		moved := strconv.Itoa(8000 + n)
+		c.portMap[num] = moved
+		for i := range c.rt.Env {
+			if c.rt.Env[i].Key == key {
+				c.rt.Env[i].Value = moved
+			}
+		}
+		c.portEnv = append(c.portEnv, key)
+		newPort := moved
+		if proto != "" {
+			newPort += "/" + proto
+		}
+		for i, e := range c.rt.Expose {
+			if e == p {
+				c.rt.Expose[i] = newPort
+			}
+		}
+		c.p.Note(convert.Behavior, "the application now listens on port %s instead of %s (ENV %s=%s, EXPOSE %s): as uid 65532 it cannot bind ports below 1024 on CRI-O, rootless Podman or with --network host; publish it with -p %s:%s and update Services and probes that target port %s", moved, num, key, moved, newPort, num, moved, num)
+	}
+	return nil
+}
+
+// checkLaunchPorts declines a command that still names a moved port.
+func (c *conv) checkLaunchPorts(l *launch) *convert.Result {
+	for old := range c.portMap {
+		for _, a := range l.args() {
+			if a == old || strings.HasSuffix(a, ":"+old) || strings.HasSuffix(a, "="+old) {
+				return convert.Declinef([]string{"read the port from ENV PORT in the application (or pass a port above 1023) and run `distill fix` again"},
+					"the command passes port %s (%q) to the application, and distroless runs it as uid 65532, which cannot bind ports below 1024 everywhere", old, a)
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/distill-bot/distill/analyzer/convert/distroless"
 	"github.com/distill-bot/distill/analyzer/convert/golang"
 	"github.com/distill-bot/distill/analyzer/convert/node"
+	"github.com/distill-bot/distill/analyzer/convert/python"
 )
 
 // All returns the recipes in detection order.
@@ -18,6 +19,7 @@ func All() []*convert.Recipe {
 		declines.Language,
 		declines.Supervisor,
 		declines.EntrypointScript,
+		python.Recipe,
 		node.Recipe,
 		golang.Recipe,
 		// Already-minimal images whose build no language recipe claimed.
