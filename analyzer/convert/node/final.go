@@ -381,6 +381,11 @@ func (c *conv) convertSplit(l *launch) (*convert.Result, error) {
 		return fmt.Sprintf("%s --from=%s%s %s %s", c.kw("COPY"), from, flag, p, p)
 	}
 	chownApp := c.chowned && in.Options.NonRoot
+	for _, w := range writable {
+		if w == c.appDir && in.Options.NonRoot {
+			chownApp = true // the application directory is itself a VOLUME
+		}
+	}
 	fs.Copies = append(fs.Copies, copyLine(chownApp, c.appDir))
 	c.p.Note(convert.Change, "the image runs on %s and contains %s from the build stage %s (application, node_modules and build output); the build tools stay behind", c.image, c.appDir, from)
 	if chownApp {

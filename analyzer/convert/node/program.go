@@ -92,6 +92,7 @@ func (c *conv) resolveLaunch(prog *convert.Program, distroless bool) (*launch, *
 		if d != nil {
 			return nil, d
 		}
+		c.p.Note(convert.Change, "%s is a `#!/usr/bin/env node` script, and distroless has no /usr/bin/env: node runs its JavaScript file %s instead", argv[0], bin)
 		if fromEP {
 			l.Entry, l.Cmd = append([]string{bin}, ep[1:]...), cmd
 		} else {
@@ -308,6 +309,7 @@ func (c *conv) viaPackageManager(argv, extra []string, depth int) ([]string, []d
 			if d := c.yarnPnP(); d != nil {
 				return nil, nil, d
 			}
+			c.p.Note(convert.Change, "`yarn node` only starts node; there is no yarn in distroless, so the image runs node directly")
 			return append(args[1:], extra...), nil, nil
 		case args[0] == "exec" || args[0] == "dlx":
 			return c.viaNpx(args[1:], extra)
