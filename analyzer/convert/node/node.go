@@ -416,6 +416,11 @@ func (c *conv) inPlace() bool {
 	if in.Options.NonRoot && len(c.rt.Volumes) > 0 {
 		return false // writable directories are prepared in a build stage
 	}
+	for _, st := range in.File.Stages {
+		if st.BaseStage == in.Target {
+			return false // a later stage builds on it and may RUN
+		}
+	}
 	return true
 }
 
