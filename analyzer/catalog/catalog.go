@@ -179,11 +179,39 @@ type NativePackage struct {
 
 // NodePolicy is distill's Node.js conversion policy.
 type NodePolicy struct {
-	UpgradeTo       string          `yaml:"upgrade_to"`
-	Upgradable      []string        `yaml:"upgradable"`
-	Builder         string          `yaml:"builder"`
-	NativePackages  []NativePackage `yaml:"native_packages"`
-	ProcessManagers []string        `yaml:"process_managers"`
+	UpgradeTo  string   `yaml:"upgrade_to"`
+	Upgradable []string `yaml:"upgradable"`
+	Builder    string   `yaml:"builder"`
+	// TagAliases maps node image tags without a version (latest, lts,
+	// codenames) to the major they point to.
+	TagAliases map[string]string `yaml:"tag_aliases"`
+	// ImageUsers are the users every official node image has.
+	ImageUsers []string `yaml:"image_users"`
+	// Bins are dependency CLIs with their JS entry file.
+	Bins []NodeBin `yaml:"bins"`
+	// DevRunners compile or watch at start-up: not for production images.
+	DevRunners []string `yaml:"dev_runners"`
+	// InitWrappers run in front of node for signals (tini, dumb-init).
+	InitWrappers []string `yaml:"init_wrappers"`
+	// AlpineBuildPackages are apk packages a build on the full Debian node
+	// image does not need.
+	AlpineBuildPackages []string        `yaml:"alpine_build_packages"`
+	NativePackages      []NativePackage `yaml:"native_packages"`
+	ProcessManagers     []string        `yaml:"process_managers"`
+	// LinkedDevPackages are development packages whose libraries the
+	// nodejs images have.
+	LinkedDevPackages []string `yaml:"linked_dev_packages"`
+}
+
+// NodeBin is a dependency's CLI and the JS file its bin entry runs.
+type NodeBin struct {
+	Command string `yaml:"command"`
+	Package string `yaml:"package"`
+	// Path is relative to the package directory (node_modules/<package>).
+	Path string `yaml:"path"`
+	// Subcommands are the first arguments that run a production server;
+	// empty allows any.
+	Subcommands []string `yaml:"subcommands"`
 }
 
 // JavaPolicy is distill's Java conversion policy.

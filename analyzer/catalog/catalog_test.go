@@ -104,6 +104,39 @@ func TestParseDistroless(t *testing.T) {
 	}
 }
 
+func TestNodePolicy(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	if got := c.NodeMajors(); len(got) != 3 || got[0] != "22" || got[2] != "26" {
+		t.Errorf("NodeMajors = %v", got)
+	}
+	for major, want := range map[string]string{"18": "22", "20": "22", "21": "22", "23": "24", "25": "26", "22": "", "16": "", "14": "", "27": ""} {
+		if got := c.NodeUpgradeTarget(major); got != want {
+			t.Errorf("NodeUpgradeTarget(%s) = %q, want %q", major, got, want)
+		}
+	}
+	for word, want := range map[string]string{"lts": "24", "latest": "26", "jod": "22"} {
+		if got, ok := c.NodeAlias(word); !ok || got != want {
+			t.Errorf("NodeAlias(%s) = %q %v, want %q", word, got, ok, want)
+		}
+	}
+	if b := c.NodeBin("next"); b == nil || b.Path != "dist/bin/next" {
+		t.Errorf("NodeBin(next) = %+v", b)
+	}
+	// Every alias points to a major the catalog knows as current.
+	node := c.LookupImage("node")
+	for word, major := range c.Node.TagAliases {
+		if !contains(node.Current, major) && !c.NodeUpgradable(major) {
+			t.Errorf("alias %s → %s is neither current nor upgradable", word, major)
+		}
+	}
+	for _, p := range c.Node.NativePackages {
+		if p.Needs == "" {
+			t.Errorf("native package %s: needs is empty", p.Name)
+		}
+	}
+}
+
 func TestToolchainTagsOfJDKVendors(t *testing.T) {
 	t.Parallel()
 	c := Default()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -480,6 +481,51 @@ func (c *Catalog) IsBuildOnlyEnv(name string) bool {
 		}
 	}
 	return false
+}
+
+// NodeAlias returns the major a version-less node image tag word points
+// to (latest, lts, current, a codename).
+func (c *Catalog) NodeAlias(word string) (string, bool) {
+	m, ok := c.Node.TagAliases[word]
+	return m, ok
+}
+
+// NodeBin returns the catalog entry of a dependency CLI, or nil.
+func (c *Catalog) NodeBin(command string) *NodeBin {
+	for i := range c.Node.Bins {
+		if c.Node.Bins[i].Command == command {
+			return &c.Node.Bins[i]
+		}
+	}
+	return nil
+}
+
+// NodeMajors returns the Node.js majors with a distroless image, ascending.
+func (c *Catalog) NodeMajors() []string {
+	var out []string
+	for _, im := range c.Distroless.Images {
+		if im.Runtime == "node" && im.Version != "" {
+			out = append(out, im.Version)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return CompareVersions(out[i], out[j]) < 0 })
+	return out
+}
+
+// NodeUpgradeTarget returns the major a Node.js major without a distroless
+// image moves to under distill's policy: the smallest distroless major
+// above it, and at least upgrade_to. It returns "" when the major is not
+// upgradable (it has an image, or it is too old or unknown).
+func (c *Catalog) NodeUpgradeTarget(major string) string {
+	if !c.NodeUpgradable(major) {
+		return ""
+	}
+	for _, m := range c.NodeMajors() {
+		if CompareVersions(m, major) > 0 && CompareVersions(m, c.Node.UpgradeTo) >= 0 {
+			return m
+		}
+	}
+	return ""
 }
 
 // PythonLatest returns the newest Python minor the official images

@@ -322,10 +322,11 @@ func adviseVersioned(a *advice, lang string, ref func(runtime, version string) s
 		a.Fits = true
 		a.Image = ref(lang, available[0])
 		a.Note = "distroless ships only Python " + available[0] + ", so the build stage moves from " + v + " to " + available[0] + "; a flagged behaviour change"
-	case lang == "node" && cat.NodeUpgradable(v):
+	case lang == "node" && cat.NodeUpgradeTarget(v) != "":
+		up := cat.NodeUpgradeTarget(v)
 		a.Fits = true
-		a.Image = ref(lang, cat.Node.UpgradeTo)
-		a.Note = "Node.js " + v + " has no distroless image, so build and runtime move to Node.js " + cat.Node.UpgradeTo + " together; a flagged behaviour change"
+		a.Image = ref(lang, up)
+		a.Note = "Node.js " + v + " has no distroless image, so build and runtime move to Node.js " + up + " together; a flagged behaviour change"
 	case lang == "java" && cat.JavaDeclined(v):
 		a.Reason = "there is no maintained distroless image for Java " + v + " (only " + strings.Join(available, ", ") + "), and apps on it often break on newer JVMs"
 		a.Alternative = "an Eclipse Temurin " + v + " JRE image, Chainguard's jre, or a jlink'd runtime on java-base-debian13"

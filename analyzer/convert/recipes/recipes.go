@@ -9,6 +9,7 @@ import (
 	"github.com/distill-bot/distill/analyzer/convert/declines"
 	"github.com/distill-bot/distill/analyzer/convert/distroless"
 	"github.com/distill-bot/distill/analyzer/convert/golang"
+	"github.com/distill-bot/distill/analyzer/convert/node"
 	"github.com/distill-bot/distill/analyzer/convert/python"
 )
 
@@ -19,6 +20,7 @@ func All() []*convert.Recipe {
 		declines.Supervisor,
 		declines.EntrypointScript,
 		python.Recipe,
+		node.Recipe,
 		golang.Recipe,
 		// Already-minimal images whose build no language recipe claimed.
 		distroless.Recipe,
