@@ -104,12 +104,60 @@ func ExecForm(args []string) string {
 
 var plainEnv = regexp.MustCompile(`^[A-Za-z0-9_./:@%+,=$-]*$`)
 
-// QuoteEnv quotes an ENV value when it needs quoting.
+// QuoteEnv quotes an ENV value when it needs quoting. A value that is
+// already one quoted word — the parser keeps ENV values as written, e.g.
+// `"-Xmx512m -Xss1m"` — is returned as is, so carrying an ENV over never
+// quotes it twice.
 func QuoteEnv(v string) string {
 	if plainEnv.MatchString(v) && v != "" {
 		return v
 	}
+	if quotedWord(v) {
+		return v
+	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}
+
+// quotedWord reports whether v is exactly one single- or double-quoted
+// word with no unescaped quote of the same kind inside.
+func quotedWord(v string) bool {
+	if len(v) < 2 || (v[0] != '"' && v[0] != '\'') || v[len(v)-1] != v[0] {
+		return false
+	}
+	inner := v[1 : len(v)-1]
+	if v[0] == '\'' {
+		return !strings.Contains(inner, "'")
+	}
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '\\':
+			i++
+		case '"':
+			return false
+		}
+	}
+	return !strings.HasSuffix(inner, `\`) || strings.HasSuffix(inner, `\\`)
+}
+
+// EnvLiteral returns the text an ENV value stands for: the value without
+// its surrounding quotes (and without the escapes inside double quotes).
+// Variables are not expanded.
+func EnvLiteral(raw string) string {
+	if !quotedWord(raw) {
+		return raw
+	}
+	inner := raw[1 : len(raw)-1]
+	if raw[0] == '\'' {
+		return inner
+	}
+	var b strings.Builder
+	for i := 0; i < len(inner); i++ {
+		if inner[i] == '\\' && i+1 < len(inner) {
+			i++
+		}
+		b.WriteByte(inner[i])
+	}
+	return b.String()
 }
 
 // Lowercase reports whether the file writes its keywords in lower case.

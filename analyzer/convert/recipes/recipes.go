@@ -9,6 +9,7 @@ import (
 	"github.com/distill-bot/distill/analyzer/convert/declines"
 	"github.com/distill-bot/distill/analyzer/convert/distroless"
 	"github.com/distill-bot/distill/analyzer/convert/golang"
+	"github.com/distill-bot/distill/analyzer/convert/java"
 )
 
 // All returns the recipes in detection order.
@@ -17,6 +18,7 @@ func All() []*convert.Recipe {
 		declines.Language,
 		declines.Supervisor,
 		declines.EntrypointScript,
+		java.Recipe,
 		golang.Recipe,
 		// Already-minimal images whose build no language recipe claimed.
 		distroless.Recipe,
