@@ -168,6 +168,8 @@ type JavaPolicy struct {
 	JDKBuilder    string   `yaml:"jdk_builder"`
 	JREImage      string   `yaml:"jre_image"`
 	ChainguardJRE string   `yaml:"chainguard_jre"`
+	// OpenJ9Options are option prefixes HotSpot rejects.
+	OpenJ9Options []string `yaml:"openj9_options"`
 	// ServerScripts start application servers (catalina.sh, …).
 	ServerScripts []string `yaml:"server_scripts"`
 }

@@ -136,8 +136,10 @@ func parsePom(data []byte, dir string) *project {
 		return nil
 	}
 	props := map[string]string{}
-	for _, p := range root.child("properties").Nodes {
-		props[p.XMLName.Local] = strings.TrimSpace(p.Content)
+	if pr := root.child("properties"); pr != nil {
+		for _, p := range pr.Nodes {
+			props[p.XMLName.Local] = strings.TrimSpace(p.Content)
+		}
 	}
 	artifact := root.text("artifactId")
 	version := root.text("version")
@@ -558,7 +560,7 @@ func versionBefore(v, than string) bool {
 	return false
 }
 
-var gradleInclude = regexp.MustCompile(`['"]:?([\w\-./]+)['"]`)
+var gradleInclude = regexp.MustCompile(`['"]:?([\w\-./:]+)['"]`)
 
 // gradleSettings returns the root project name and the included module
 // directories from settings.gradle(.kts).

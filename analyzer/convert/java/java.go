@@ -52,11 +52,10 @@ func detect(in *convert.Input) bool {
 	if kinds["java"] || kinds["java-server"] {
 		return true
 	}
+	// A JVM launched from another base image (ubuntu + openjdk-17-jre).
 	rt := in.CollectRuntime()
-	if l, _ := parseLaunch(rt, envLookup(rt)); l != nil {
-		return true
-	}
-	return installedMajor(in, in.Chain) != ""
+	l, _ := parseLaunch(rt, envLookup(rt))
+	return l != nil
 }
 
 // envLookup returns the fixed value of a runtime ENV, without quotes.
@@ -187,7 +186,9 @@ func convertJava(in *convert.Input) (*convert.Result, error) {
 	if d := c.checkBytecode(choice); d != nil {
 		return d, nil
 	}
-	c.noteVersion(choice)
+	if d := c.noteVersion(choice); d != nil {
+		return d, nil
+	}
 	if d := c.jvmOptions(); d != nil {
 		return d, nil
 	}
@@ -258,21 +259,50 @@ func baseWorkdir(in *convert.Input, ref dockerfile.ImageRef) string {
 	return "/"
 }
 
-// noteVersion records the notes about the JVM the image now runs.
-func (c *conv) noteVersion(choice *versionChoice) {
+// openj9Option returns the first OpenJ9-only option the image passes to
+// the JVM (command line, $JAVA_OPTS, JAVA_TOOL_OPTIONS…).
+func (c *conv) openj9Option() string {
+	env := envLookup(c.rt)
+	opts := append([]string(nil), c.l.Options...)
+	for _, v := range append(append([]string(nil), c.l.OptionVars...), "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "OPENJ9_JAVA_OPTIONS", "IBM_JAVA_OPTIONS") {
+		if val, ok := env(v); ok {
+			opts = append(opts, strings.Fields(val)...)
+		}
+	}
+	for _, o := range opts {
+		for _, pre := range c.in.Catalog.Java.OpenJ9Options {
+			if strings.HasPrefix(o, pre) {
+				return o
+			}
+		}
+	}
+	return ""
+}
+
+// noteVersion records the notes about the JVM the image now runs; it
+// declines when the JVM options cannot work on HotSpot.
+func (c *conv) noteVersion(choice *versionChoice) *convert.Result {
 	in, p := c.in, c.p
 	if choice.Upgraded {
 		p.Note(convert.Behavior, "Java %s has no distroless image: the application now runs on Java %s (%s), the next release that has one; bytecode built for %s runs there, but test the application on %s (removed APIs, stricter encapsulation)", choice.Original, choice.Major, c.image, choice.Original, choice.Major)
 	}
 	if c.root.IsDistroless() {
-		return
+		return nil
 	}
 	im := in.Image(c.root)
+	if im != nil && im.VM == "openj9" {
+		if o := c.openj9Option(); o != "" {
+			return convert.Declinef([]string{
+				"remove the OpenJ9-only option (or replace it with its HotSpot equivalent) and run `distill fix` again",
+				"keep " + c.root.Familiar() + " in a multi-stage build",
+			}, "the JVM option %s exists only on OpenJ9 (%s); distroless Java is Eclipse Temurin (HotSpot), which refuses to start with it", o, c.root.Familiar())
+		}
+	}
 	if im != nil && im.Deprecated != "" {
 		p.Note(convert.Change, "%s: %s", c.root.Familiar(), im.Deprecated)
 	}
 	if im != nil && im.VM == "openj9" {
-		p.Note(convert.Risk, "%s runs the OpenJ9 VM; distroless Java is Eclipse Temurin (HotSpot), which rejects OpenJ9-only options such as -Xshareclasses, -Xquickstart and -Xtune:virtualized — check JAVA_TOOL_OPTIONS and the command", c.root.Familiar())
+		p.Note(convert.Risk, "%s runs the OpenJ9 VM; distroless Java is Eclipse Temurin (HotSpot), which has different defaults (memory, GC) and rejects OpenJ9-only options — pass none at run time", c.root.Familiar())
 	} else if im != nil && im.Name != "eclipse-temurin" && im.Kind == "java" && im.Name != "maven" && im.Name != "gradle" {
 		p.Note(convert.Change, "the JVM is now Eclipse Temurin %s (the distroless build) instead of %s", choice.Major, c.root.Familiar())
 	}
@@ -291,6 +321,7 @@ func (c *conv) noteVersion(choice *versionChoice) {
 	if in.Options.Debian != 0 && in.Options.Debian != 13 {
 		p.Note(convert.Change, "distroless Java images exist only for Debian 13, so the image is %s", c.image)
 	}
+	return nil
 }
 
 // checkBytecode enforces runtime major ≥ bytecode target.
@@ -513,6 +544,9 @@ type jarOrigin struct {
 	Src string
 	// Built is true when the shipped chain builds the jar itself.
 	Built bool
+	// FromArg is true when the source names a build argument
+	// (COPY ${JAR_FILE} app.jar), so the line cannot be rewritten.
+	FromArg bool
 }
 
 // locateJar resolves the jar path and where it comes from, and makes the
@@ -561,9 +595,17 @@ func (c *conv) exactCopy() *convert.Result {
 		return nil
 	}
 	name := c.exactName(path.Base(o.Src))
-	if name == "" {
-		if c.proj != nil && c.proj.Tool == "gradle" || c.stageTool(o.Stage) == "gradle" {
+	if name == "" || o.FromArg {
+		gradle := c.proj != nil && c.proj.Tool == "gradle" || c.stageTool(o.Stage) == "gradle" || strings.Contains(o.Src, "build/libs/")
+		if gradle && name != "" {
+			return c.declineName(fmt.Sprintf("line %d copies the glob %s (from a build argument) to the single file %s; the Gradle build writes %s there, so COPY fails with \"When using COPY with more than one source file, the destination must be a directory and end with a /\" — set the build argument's default to %s", o.Copy.StartLine, o.Src, o.Copy.Copy.Dest, c.ambiguousOr(name), path.Join(path.Dir(o.Src), name)))
+		}
+		if gradle {
 			return c.declineName(fmt.Sprintf("line %d copies the glob %s to the single file %s; a Gradle build with the Spring Boot plugin (2.5+) writes two jars there, and COPY then fails with \"When using COPY with more than one source file, the destination must be a directory and end with a /\"", o.Copy.StartLine, o.Src, o.Copy.Copy.Dest))
+		}
+		if name != "" {
+			c.p.Note(convert.Risk, "line %d copies the glob %s (from a build argument) to a single file; the build writes %s there — set the argument's default to that name so a second matching jar cannot break the COPY", o.Copy.StartLine, o.Src, name)
+			return nil
 		}
 		c.p.Note(convert.Risk, "line %d copies the glob %s to a single file; it works only while the build writes exactly one matching jar (a shade, assembly or sources plugin adds more) — name the jar exactly", o.Copy.StartLine, o.Src)
 		return nil
@@ -576,12 +618,39 @@ func (c *conv) exactCopy() *convert.Result {
 	}
 	c.rewrite(o.Copy, text)
 	if c.ambiguous != "" {
-		c.p.Note(convert.Change, "line %d copies %s instead of the glob %s, which matches %s: the original COPY of several files to one destination fails with \"When using COPY with more than one source file, the destination must be a directory and end with a /\" (the Gradle plain-jar trap); %s is the runnable jar", o.Copy.StartLine, name, o.Src, c.ambiguous, name)
+		trap := ""
+		if c.proj != nil && c.proj.Tool == "gradle" {
+			trap = " (the Gradle plain-jar trap)"
+		}
+		c.p.Note(convert.Change, "line %d copies %s instead of the glob %s, which matches %s: the original COPY of several files to one destination fails with \"When using COPY with more than one source file, the destination must be a directory and end with a /\"%s; %s is the runnable jar", o.Copy.StartLine, name, o.Src, c.ambiguous, trap, name)
 	} else {
 		c.p.Note(convert.Change, "line %d copies %s instead of the glob %s: %s, and COPY of a glob to a single file fails as soon as it matches two", o.Copy.StartLine, name, o.Src, c.whyName())
 	}
 	o.Src = src
 	return nil
+}
+
+// ambiguousOr lists the archives a glob matched, or the one name.
+func (c *conv) ambiguousOr(name string) string {
+	if c.ambiguous != "" {
+		return c.ambiguous
+	}
+	return name
+}
+
+// expandVars replaces $NAME and ${NAME} with values from env (ARG and
+// ENV values in effect); unknown variables stay.
+func expandVars(s string, env map[string]string) string {
+	if !strings.Contains(s, "$") {
+		return s
+	}
+	return varRef.ReplaceAllStringFunc(s, func(m string) string {
+		sm := varRef.FindStringSubmatch(m)
+		if v, ok := env[sm[1]+sm[2]]; ok {
+			return convert.EnvLiteral(v)
+		}
+		return m
+	})
 }
 
 // whyName says which build file gave the jar's name.
@@ -670,7 +739,9 @@ func (c *conv) findCopy(p string) *jarOrigin {
 					continue // an external image
 				}
 			}
-			for _, s := range ins.Copy.Sources {
+			env := convert.EnvAt(st, ins)
+			for _, raw := range ins.Copy.Sources {
+				s := expandVars(raw, env)
 				src := s
 				if from != nil {
 					src = convert.Absolute("/", s)
@@ -682,22 +753,23 @@ func (c *conv) findCopy(p string) *jarOrigin {
 				if toDir {
 					target = path.Join(dst, path.Base(src))
 				}
+				fromArg := s != raw
 				switch {
 				case target == p:
-					found = &jarOrigin{Copy: ins, Stage: from, Src: src}
+					found = &jarOrigin{Copy: ins, Stage: from, Src: src, FromArg: fromArg}
 				case toDir && strings.ContainsAny(path.Base(src), "*?[") && path.Dir(p) == dst:
 					if ok, _ := path.Match(path.Base(src), path.Base(p)); ok {
-						found = &jarOrigin{Copy: ins, Stage: from, Src: path.Join(path.Dir(src), path.Base(p))}
+						found = &jarOrigin{Copy: ins, Stage: from, Src: path.Join(path.Dir(src), path.Base(p)), FromArg: fromArg}
 					}
 				case strings.ContainsAny(path.Base(p), "*?[") && toDir && path.Dir(p) == dst:
-					found = &jarOrigin{Copy: ins, Stage: from, Src: path.Join(path.Dir(src), path.Base(p))}
+					found = &jarOrigin{Copy: ins, Stage: from, Src: path.Join(path.Dir(src), path.Base(p)), FromArg: fromArg}
 				case looksLikeDir(s) && strings.HasPrefix(p, strings.TrimSuffix(dst, "/")+"/"):
 					// A directory's contents copied to dst.
 					rel := strings.TrimPrefix(p, strings.TrimSuffix(dst, "/")+"/")
 					if toDir && len(ins.Copy.Sources) > 1 {
 						continue
 					}
-					found = &jarOrigin{Copy: ins, Stage: from, Src: path.Join(src, rel)}
+					found = &jarOrigin{Copy: ins, Stage: from, Src: path.Join(src, rel), FromArg: fromArg}
 				}
 			}
 		}

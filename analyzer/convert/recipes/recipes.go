@@ -8,6 +8,7 @@ import (
 	"github.com/distill-bot/distill/analyzer/convert"
 	"github.com/distill-bot/distill/analyzer/convert/declines"
 	"github.com/distill-bot/distill/analyzer/convert/distroless"
+	"github.com/distill-bot/distill/analyzer/convert/dotnet"
 	"github.com/distill-bot/distill/analyzer/convert/golang"
 	"github.com/distill-bot/distill/analyzer/convert/java"
 )
@@ -19,6 +20,7 @@ func All() []*convert.Recipe {
 		declines.Supervisor,
 		declines.EntrypointScript,
 		java.Recipe,
+		dotnet.Recipe,
 		golang.Recipe,
 		// Already-minimal images whose build no language recipe claimed.
 		distroless.Recipe,
