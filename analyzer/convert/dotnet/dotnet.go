@@ -69,6 +69,10 @@ type conv struct {
 	family  string
 	extra   bool
 	image   string
+	// writable are directories the original created or chowned.
+	writable []string
+	// keptRun is the first RUN that needs a shell in the shipped chain.
+	keptRun *dockerfile.Instruction
 }
 
 func convertDotnet(in *convert.Input) (*convert.Result, error) {
@@ -102,7 +106,7 @@ func convertDotnet(in *convert.Input) (*convert.Result, error) {
 		c.image += in.Catalog.Dotnet.ExtraSuffix
 	}
 	c.p.Note(convert.Change, "the image is %s, Microsoft's Ubuntu chiseled image: not Google distroless, which has had no .NET image since 2021 (GoogleContainerTools/distroless#711), but built the same way — no shell, no package manager, a non-root user", c.image)
-	if c.sdkShipped() {
+	if c.sdkShipped() || c.keptRun != nil {
 		return c.split()
 	}
 	return c.inPlace(removable)
@@ -325,6 +329,13 @@ func (c *conv) runs() ([]*dockerfile.Instruction, *convert.Result) {
 				continue
 			}
 			s := in.Script(ins)
+			if dirs, ok := c.directorySteps(st, ins); ok {
+				c.writable = append(c.writable, dirs...)
+				if c.keptRun == nil {
+					c.keptRun = ins
+				}
+				continue
+			}
 			if s != nil {
 				for _, ai := range s.AptInstalls() {
 					for _, pkg := range ai.Packages {
@@ -340,10 +351,92 @@ func (c *conv) runs() ([]*dockerfile.Instruction, *convert.Result) {
 			}
 			return nil, convert.Declinef([]string{
 				"move the step into a build stage and COPY its result (COPY --chown=" + fmt.Sprint(in.Catalog.Dotnet.AppUID) + ":" + fmt.Sprint(in.Catalog.Dotnet.AppUID) + " for directories the app writes)",
-			}, "line %d (`%s`) runs in the shipped image, and the chiseled image has no shell", ins.StartLine, truncate(strings.TrimSpace(ins.Original), 60))
+			}, "line %d (`%s`) runs in the shipped image, and the chiseled image has no shell", ins.StartLine, truncate(oneLine(ins.Original), 60))
 		}
 	}
 	return removable, nil
+}
+
+// directorySteps reports whether a RUN only prepares directories (mkdir,
+// chown, chmod, user creation) and returns the ones the app may write.
+func (c *conv) directorySteps(st *dockerfile.Stage, ins *dockerfile.Instruction) ([]string, bool) {
+	s := c.in.Script(ins)
+	if s == nil || len(s.Commands) == 0 {
+		return nil, false
+	}
+	wd := c.in.WorkdirAt(st, ins)
+	var dirs []string
+	for _, cmd := range s.Commands {
+		switch {
+		case cmd.Is("mkdir"):
+			for _, d := range cmd.Positionals("-m", "--mode") {
+				dirs = append(dirs, convert.Absolute(wd, d))
+			}
+		case cmd.Is("chown"):
+			if pos := cmd.Positionals("--from", "--reference"); len(pos) > 1 {
+				for _, d := range pos[1:] {
+					dirs = append(dirs, convert.Absolute(wd, d))
+				}
+			}
+		case cmd.Is("chmod", "useradd", "adduser", "groupadd", "addgroup", "true", "set"):
+		default:
+			return nil, false
+		}
+	}
+	for _, d := range dirs {
+		if strings.Contains(d, "$") {
+			return nil, false
+		}
+	}
+	return dirs, true
+}
+
+// whyRemovable says why a RUN the chiseled image does not need can go.
+func (c *conv) whyRemovable(ins *dockerfile.Instruction) string {
+	in := c.in
+	var have, extra, health []string
+	users := false
+	for _, cmd := range in.Script(ins).Commands {
+		switch {
+		case cmd.Is("useradd", "adduser", "addgroup", "groupadd"):
+			users = true
+		case cmd.Is("apt-get", "apt", "apk"):
+			pos := cmd.Positionals("-o", "-t", "--virtual")
+			for i, a := range pos {
+				if a != "install" && a != "add" {
+					continue
+				}
+				for _, pkg := range pos[i+1:] {
+					switch {
+					case healthOnly(in, pkg):
+						health = append(health, pkg)
+					case in.Catalog.DotnetNeedsExtra(pkg) || strings.HasPrefix(pkg, "libicu"):
+						extra = append(extra, pkg)
+					default:
+						have = append(have, pkg)
+					}
+				}
+				break
+			}
+		}
+	}
+	var why []string
+	if len(have) > 0 {
+		why = append(why, strings.Join(have, ", ")+" already in the chiseled image")
+	}
+	if len(extra) > 0 {
+		why = append(why, strings.Join(extra, ", ")+" provided by the -extra variant")
+	}
+	if len(health) > 0 {
+		why = append(why, strings.Join(health, ", ")+" served only the HEALTHCHECK, which is dropped")
+	}
+	if users {
+		why = append(why, fmt.Sprintf("the chiseled image's app user (uid %d) replaces the created one", in.Catalog.Dotnet.AppUID))
+	}
+	if len(why) == 0 {
+		return "the chiseled image does not need it"
+	}
+	return strings.Join(why, "; ")
 }
 
 // healthOnly reports whether curl/wget serve only the HEALTHCHECK.
@@ -471,7 +564,7 @@ func (c *conv) inPlace(removable []*dockerfile.Instruction) (*convert.Result, er
 	}
 	for _, ins := range removable {
 		ed.Delete(ins)
-		p.Note(convert.Change, "removed `%s`: the chiseled image does not need it (CA certificates, ICU and time zones come with the image; curl served only the HEALTHCHECK)", truncate(strings.TrimSpace(ins.Original), 70))
+		p.Note(convert.Change, "removed `%s`: %s", truncate(oneLine(ins.Original), 70), c.whyRemovable(ins))
 	}
 	c.users(func(ins *dockerfile.Instruction, text string) {
 		if text == "" {
@@ -626,30 +719,59 @@ func (c *conv) noteCommand() {
 	}
 }
 
-// split turns a single-stage SDK Dockerfile into a build stage plus the
-// chiseled stage, which copies the published output.
+// split turns the shipped stage into a build stage and appends the
+// chiseled stage: for a single-stage SDK build it copies the published
+// output; for a runtime stage with RUN steps that prepare directories it
+// copies what the stage assembled, the directories owned by the app user.
 func (c *conv) split() (*convert.Result, error) {
 	in, p, rt := c.in, c.p, c.rt
 	wd := rt.Workdir
 	if wd == "" {
 		wd = "/"
 	}
-	var target string
-	if c.dll != "" {
-		target = convert.Absolute(wd, c.dll)
+	var paths []string
+	why := ""
+	if c.sdkShipped() {
+		var target string
+		if c.dll != "" {
+			target = convert.Absolute(wd, c.dll)
+		} else {
+			target = convert.Absolute(wd, c.apphost)
+		}
+		out := c.publishDir(path.Dir(target))
+		if out == "" {
+			return convert.Declinef([]string{"publish to an explicit directory (`dotnet publish -c Release -o /app/publish`) and run the app from there"},
+				"distill cannot tell which `dotnet publish` output holds %s", target), nil
+		}
+		paths = append(paths, out)
+		why = "the SDK stage stays as build stage %s; the chiseled stage copies only the published output %s"
 	} else {
-		target = convert.Absolute(wd, c.apphost)
+		for _, st := range in.Chain {
+			for _, ins := range st.All(dockerfile.KindCopy, dockerfile.KindAdd) {
+				dst := convert.Absolute(in.WorkdirAt(st, ins), ins.Copy.Dest)
+				if strings.Contains(dst, "$") {
+					return convert.Declinef(nil, "line %d copies to %s, a path distill cannot resolve", ins.StartLine, ins.Copy.Dest), nil
+				}
+				paths = append(paths, dst)
+			}
+		}
+		why = fmt.Sprintf("line %d (`%s`) needs a shell, so the runtime stage stays as build stage %%s; the chiseled stage copies from it only %%s", c.keptRun.StartLine, truncate(oneLine(c.keptRun.Original), 50))
 	}
-	out := c.publishDir(path.Dir(target))
-	if out == "" {
-		return convert.Declinef([]string{"publish to an explicit directory (`dotnet publish -c Release -o /app/publish`) and run the app from there"},
-			"distill cannot tell which `dotnet publish` output holds %s", target), nil
-	}
+	copies := convert.MergeCopies(paths, c.writable)
 	n := len(p.Notes)
 	p.Split("")
 	fs := p.FinalStage(c.image)
 	p.Notes = p.Notes[:n] // the distroless user notes do not apply
-	fs.Copies = append(fs.Copies, fmt.Sprintf("%s --from=%s %s %s", convert.Keyword(in.File, "COPY"), p.BuilderRef, out, out))
+	uid := fmt.Sprint(in.Catalog.Dotnet.AppUID)
+	var what []string
+	for _, cp := range copies {
+		line := fmt.Sprintf("%s --from=%s", convert.Keyword(in.File, "COPY"), p.BuilderRef)
+		if cp.Writable {
+			line += " --chown=" + uid + ":" + uid
+		}
+		fs.Copies = append(fs.Copies, line+" "+cp.Path+" "+cp.Path)
+		what = append(what, cp.Path)
+	}
 	// Users: the chiseled default (app) unless the original was numeric.
 	fs.User = ""
 	if rt.NumericNonRootUser() {
@@ -667,7 +789,7 @@ func (c *conv) split() (*convert.Result, error) {
 	ep, cmd := c.command(func(s string) string { return convert.Absolute(wd, s) })
 	fs.Entrypoint, fs.Cmd = ep, cmd
 	fs.Args = in.ArgsUsed(strings.Join(fs.Copies, "\n"))
-	p.Note(convert.Change, "the SDK stage stays as build stage %s; the chiseled stage copies only the published output %s", p.BuilderRef, out)
+	p.Note(convert.Change, why, p.BuilderRef, strings.Join(what, ", "))
 	c.noteCommand()
 	return p.Finish(fs)
 }
@@ -711,4 +833,16 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n-3] + "..."
+}
+
+// oneLine renders an instruction's text on one line for notes: line
+// continuations and runs of blanks become single spaces.
+func oneLine(s string) string {
+	var words []string
+	for _, w := range strings.Fields(s) {
+		if w != "\\" {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, " ")
 }

@@ -98,15 +98,3 @@ func TestJoinOptions(t *testing.T) {
 		t.Errorf("joinOptions = %q, want %q", got, want)
 	}
 }
-
-func TestMergeCopies(t *testing.T) {
-	t.Parallel()
-	got := mergeCopies([]string{"/app/app.jar", "/opt/agent/a.jar"}, []string{"/app", "/data"})
-	var s []string
-	for _, c := range got {
-		s = append(s, c.path+map[bool]string{true: "(chown)", false: ""}[c.chown])
-	}
-	if want := "/opt/agent/a.jar /app(chown) /data(chown)"; strings.Join(s, " ") != want {
-		t.Errorf("mergeCopies = %q, want %q", strings.Join(s, " "), want)
-	}
-}

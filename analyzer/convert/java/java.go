@@ -19,7 +19,6 @@ package java
 import (
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/catalog"
@@ -972,7 +971,9 @@ type runAnalysis struct {
 	// created are files RUN downloads (curl -o, wget -O).
 	created []string
 	// other are RUNs whose effects distill cannot see.
-	other   []*dockerfile.Instruction
+	other []*dockerfile.Instruction
+	// setcap is a RUN that gave the JVM binary file capabilities.
+	setcap  *dockerfile.Instruction
 	decline *convert.Result
 }
 
@@ -983,7 +984,10 @@ func (c *conv) analyseRuns() runAnalysis {
 	healthOnly := func(pkg string) bool {
 		return onlyForHealthcheck(in, pkg) || (c.l != nil && c.l.Wrapper != "" && pkg == c.l.Wrapper)
 	}
-	extra := func(pkg string) bool { return in.Catalog.InJavaBase(pkg) || healthOnly(pkg) }
+	// A JRE/JDK package is replaced by the distroless image's own JRE.
+	extra := func(pkg string) bool {
+		return in.Catalog.InJavaBase(pkg) || healthOnly(pkg) || jrePackage.MatchString(pkg)
+	}
 	var later []string // programs RUN invokes, to tell build tools from runtime tools
 	for _, rc := range in.Commands(in.Chain...) {
 		later = append(later, rc.Base())
@@ -992,6 +996,11 @@ func (c *conv) analyseRuns() runAnalysis {
 		for _, ins := range st.All(dockerfile.KindRun) {
 			if in.RemovableRunWith(ins, extra) {
 				ra.removable = append(ra.removable, ins)
+				continue
+			}
+			if c.javaSetcap(ins, extra) {
+				ra.removable = append(ra.removable, ins)
+				ra.setcap = ins
 				continue
 			}
 			ra.kept = append(ra.kept, ins)
@@ -1063,6 +1072,37 @@ func (c *conv) analyseRuns() runAnalysis {
 		}
 	}
 	return ra
+}
+
+// javaSetcap reports whether a RUN only gives the JVM binary file
+// capabilities (setcap cap_net_bind_service=+ep …/java), next to package
+// steps the image does not need: the JVM is replaced, so it goes.
+func (c *conv) javaSetcap(ins *dockerfile.Instruction, extra func(string) bool) bool {
+	s := c.in.Script(ins)
+	if s == nil {
+		return false
+	}
+	found := false
+	for _, cmd := range s.Commands {
+		switch {
+		case cmd.Is("setcap"):
+			pos := cmd.Positionals()
+			if len(pos) < 2 || path.Base(pos[len(pos)-1]) != "java" && !strings.Contains(pos[len(pos)-1], "/java") {
+				return false
+			}
+			found = true
+		case cmd.Is("apt-get", "apt", "apk"):
+			for _, pkg := range installedPackages(cmd) {
+				if pkg != "libcap2-bin" && pkg != "libcap" && !extra(pkg) && !c.in.Catalog.InDistroless(pkg) {
+					return false
+				}
+			}
+		case cmd.Is("rm", "true", "set"):
+		default:
+			return false
+		}
+	}
+	return found
 }
 
 // majorHint is a Java major for alternatives before the policy ran.
@@ -1171,7 +1211,7 @@ func (c *conv) inPlace() (*convert.Result, error) {
 	}
 	for _, ins := range c.runs.removable {
 		ed.Delete(ins)
-		p.Note(convert.Change, "removed `%s`: %s", truncate(strings.TrimSpace(ins.Original), 70), c.whyRemovable(ins))
+		p.Note(convert.Change, "removed `%s`: %s", truncate(oneLine(ins.Original), 70), c.whyRemovable(ins))
 	}
 	if !(c.root.IsDistroless() && strings.Contains(c.root.Tag, "nonroot")) {
 		p.FinalStage(c.image) // user, port and volume notes
@@ -1216,6 +1256,7 @@ func (c *conv) inPlace() (*convert.Result, error) {
 	}
 	c.applyRewrites()
 	c.noteRuns()
+	c.noteSetcap()
 	// The command.
 	ep, cmd := c.command(false)
 	c.emitCommand(ep, cmd)
@@ -1225,7 +1266,7 @@ func (c *conv) inPlace() (*convert.Result, error) {
 // whyRemovable says why a RUN the distroless image does not need can go.
 func (c *conv) whyRemovable(ins *dockerfile.Instruction) string {
 	in := c.in
-	var already, health, users, wrapper []string
+	var already, health, users, wrapper, jre []string
 	s := in.Script(ins)
 	for _, cmd := range s.Commands {
 		switch {
@@ -1234,8 +1275,11 @@ func (c *conv) whyRemovable(ins *dockerfile.Instruction) string {
 		case cmd.Is("apt-get", "apt", "apk"):
 			for _, pkg := range installedPackages(cmd) {
 				switch {
+				case ins == c.runs.setcap && (pkg == "libcap2-bin" || pkg == "libcap"):
 				case c.l != nil && pkg == c.l.Wrapper:
 					wrapper = appendUnique(wrapper, pkg)
+				case jrePackage.MatchString(pkg):
+					jre = appendUnique(jre, pkg)
 				case onlyForHealthcheck(in, pkg):
 					health = appendUnique(health, pkg)
 				default:
@@ -1254,8 +1298,14 @@ func (c *conv) whyRemovable(ins *dockerfile.Instruction) string {
 	if len(wrapper) > 0 {
 		why = append(why, fmt.Sprintf("%s is no longer used", strings.Join(wrapper, ", ")))
 	}
+	if len(jre) > 0 {
+		why = append(why, fmt.Sprintf("the distroless image brings its own JRE instead of %s", strings.Join(jre, ", ")))
+	}
 	if len(users) > 0 {
 		why = append(why, "the distroless nonroot user (65532) replaces the created one")
+	}
+	if ins == c.runs.setcap {
+		why = append(why, "it set a file capability on the old image's java binary, which is replaced")
 	}
 	if len(why) == 0 {
 		return "the distroless image does not need it"
@@ -1401,10 +1451,18 @@ func sameWords(ins *dockerfile.Instruction, words []string) bool {
 	return true
 }
 
+// noteSetcap explains what losing the JVM's file capability means.
+func (c *conv) noteSetcap() {
+	if c.runs.setcap == nil {
+		return
+	}
+	c.p.Note(convert.Behavior, "line %d gave java the capability to bind ports below 1024; distroless files carry no capabilities, so as uid 65532 the app can bind them only where the runtime allows unprivileged ports (Docker ≥ 20.10, containerd 2 — not CRI-O or rootless Podman): prefer a port ≥ 1024 such as 8080", c.runs.setcap.StartLine)
+}
+
 // noteRuns records what happens to RUNs whose effects distill cannot see.
 func (c *conv) noteRuns() {
 	for _, ins := range c.runs.other {
-		c.p.Note(convert.Risk, "line %d (`%s`) ran in the original image; distill does not know what it changed, so nothing it produced is copied into the distroless stage unless listed above", ins.StartLine, truncate(strings.TrimSpace(ins.Original), 60))
+		c.p.Note(convert.Risk, "line %d (`%s`) ran in the original image; distill does not know what it changed, so nothing it produced is copied into the distroless stage unless listed above", ins.StartLine, truncate(oneLine(ins.Original), 60))
 	}
 }
 
@@ -1452,10 +1510,10 @@ func (c *conv) split() (*convert.Result, error) {
 	kw := convert.Keyword(in.File, "COPY")
 	for _, cp := range copies {
 		line := kw + " --from=" + p.BuilderRef
-		if cp.chown && in.Options.NonRoot {
+		if cp.Writable && in.Options.NonRoot {
 			line += " --chown=65532:65532"
 		}
-		fs.Copies = append(fs.Copies, line+" "+cp.path+" "+cp.path)
+		fs.Copies = append(fs.Copies, line+" "+cp.Path+" "+cp.Path)
 	}
 	if hc := c.rt.Healthcheck; hc != nil {
 		line, note := in.ConvertHealthcheck(hc, convert.HealthProbe{}, nil)
@@ -1472,7 +1530,7 @@ func (c *conv) split() (*convert.Result, error) {
 	fs.Args = in.ArgsUsed(strings.Join(fs.Copies, "\n"))
 	var what []string
 	for _, cp := range copies {
-		what = append(what, cp.path)
+		what = append(what, cp.Path)
 	}
 	why := "it builds the application"
 	if len(c.runs.kept) > 0 && !c.in.HasCommand(in.Chain, "mvn", "mvnw", "gradle", "gradlew", "javac", "jar", "kotlinc") {
@@ -1482,20 +1540,16 @@ func (c *conv) split() (*convert.Result, error) {
 	}
 	p.Note(convert.Change, "the original shipped stage stays as build stage %s (%s); the distroless stage copies from it only %s", p.BuilderRef, why, strings.Join(what, ", "))
 	c.noteRuns()
+	c.noteSetcap()
 	c.noteCommand(ep, cmd)
 	return p.Finish(fs)
-}
-
-type copySpec struct {
-	path  string
-	chown bool
 }
 
 // splitCopies lists what the distroless stage copies from the build stage
 // (the original image): the jar or class path, the files the original
 // COPY'd in when it only assembled a runtime, files the JVM options name,
 // and writable directories.
-func (c *conv) splitCopies() ([]copySpec, *convert.Result) {
+func (c *conv) splitCopies() ([]convert.CopySpec, *convert.Result) {
 	in, p, l := c.in, c.p, c.l
 	var paths []string
 	add := func(x string) {
@@ -1566,45 +1620,7 @@ func (c *conv) splitCopies() ([]copySpec, *convert.Result) {
 			writable = append(writable, path.Clean(v))
 		}
 	}
-	return mergeCopies(paths, writable), nil
-}
-
-// mergeCopies drops paths covered by a copied parent; a path that contains
-// or lies inside a writable directory is copied owned by the app user.
-func mergeCopies(paths, writable []string) []copySpec {
-	all := append(append([]string(nil), paths...), writable...)
-	sort.SliceStable(all, func(i, j int) bool { return len(all[i]) < len(all[j]) })
-	var kept []string
-	for _, p := range all {
-		covered := false
-		for _, k := range kept {
-			if p == k || strings.HasPrefix(p, k+"/") {
-				covered = true
-			}
-		}
-		if !covered {
-			kept = append(kept, p)
-		}
-	}
-	// Keep the original order of first mention.
-	order := map[string]int{}
-	for i, p := range append(append([]string(nil), paths...), writable...) {
-		if _, ok := order[p]; !ok {
-			order[p] = i
-		}
-	}
-	sort.SliceStable(kept, func(i, j int) bool { return order[kept[i]] < order[kept[j]] })
-	var out []copySpec
-	for _, k := range kept {
-		chown := false
-		for _, w := range writable {
-			if w == k || strings.HasPrefix(w, k+"/") || strings.HasPrefix(k, w+"/") {
-				chown = true
-			}
-		}
-		out = append(out, copySpec{path: k, chown: chown})
-	}
-	return out
+	return convert.MergeCopies(paths, writable), nil
 }
 
 // copyDest is the path a COPY/ADD writes in the original image.
@@ -1733,4 +1749,16 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// oneLine renders an instruction's text on one line for notes: line
+// continuations and runs of blanks become single spaces.
+func oneLine(s string) string {
+	var words []string
+	for _, w := range strings.Fields(s) {
+		if w != "\\" {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, " ")
 }
