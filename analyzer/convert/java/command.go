@@ -117,6 +117,12 @@ func parseLaunch(rt *convert.Runtime, env func(string) (string, bool)) (*launch,
 	if len(argv) > 0 && argv[0] == "exec" {
 		argv = argv[1:]
 	}
+	if len(argv) > 0 {
+		switch path.Base(argv[0]) {
+		case "mvn", "mvnw", "gradle", "gradlew", "sbt", "lein":
+			return nil, fmt.Sprintf("it runs `%s`, which compiles and starts the application with the build tool at start-up and needs the JDK and the build tool in the image", truncate(l.restore(strings.Join(argv, " ")), 60))
+		}
+	}
 	if len(argv) == 0 || path.Base(argv[0]) != "java" {
 		prog := ""
 		if len(argv) > 0 {

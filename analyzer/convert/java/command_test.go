@@ -63,6 +63,7 @@ func TestParseLaunch(t *testing.T) {
 			why: "has no fixed value"},
 		{name: "operators", df: "CMD java -jar a.jar && echo done", why: "needs a shell"},
 		{name: "not java", df: `CMD ["./start"]`, why: "not the java launcher"},
+		{name: "build tool", df: `CMD ["./mvnw", "spring-boot:run"]`, why: "with the build tool at start-up"},
 		{name: "glob argument", df: "CMD java -jar a.jar *.yml", why: "glob"},
 	}
 	for _, tc := range cases {

@@ -76,6 +76,7 @@ type conv struct {
 	l     *launch
 	root  dockerfile.ImageRef
 	image string // the distroless reference
+	major string // its Java major
 	// workdir is the working directory paths resolve against in the new
 	// image (the original WORKDIR, else the new image's default).
 	workdir string
@@ -163,8 +164,8 @@ func convertJava(in *convert.Input) (*convert.Result, error) {
 		}
 		c.l = l
 	}
-	im := in.Catalog.DistrolessImage("java" + choice.Major)
-	c.image = in.DistrolessRef(im)
+	c.major = choice.Major
+	c.image = in.DistrolessRef(in.Catalog.DistrolessImage("java" + choice.Major))
 
 	// Paths and the jar.
 	c.origWorkdir = rt.Workdir
@@ -195,7 +196,7 @@ func convertJava(in *convert.Input) (*convert.Result, error) {
 		return c.inPlace()
 	}
 	if c.root.IsDistroless() {
-		return convert.Declinef([]string{"move the RUN steps into a build stage and COPY their results (COPY --chown=65532:65532 for writable directories)"},
+		return convert.Declinef([]string{"move the RUN steps into a build stage and COPY their results (COPY --chown=" + c.uid() + " for writable directories)"},
 			"the shipped stage is already built on %s but runs RUN steps or needs prepared volumes, which an image without a shell cannot do", c.root.Familiar()), nil
 	}
 	return c.split()
@@ -241,6 +242,11 @@ func (c *conv) appServer() *convert.Result {
 }
 
 func (c *conv) declineCommand(why string) *convert.Result {
+	if strings.Contains(why, "with the build tool at start-up") {
+		return convert.Declinef([]string{
+			"package the application in a build stage (`./mvnw -B package`, `./gradlew bootJar`) and run the jar: `CMD [\"java\", \"-jar\", \"/app/app.jar\"]`, then run `distill fix` again",
+		}, "the image cannot run on distroless: %s", why)
+	}
 	return convert.Declinef([]string{
 		"start the JVM directly in exec form: `CMD [\"java\", \"-jar\", \"/app/app.jar\"]`, with JVM flags in ENV JAVA_TOOL_OPTIONS, and run `distill fix` again",
 		"move start-up logic into the application (Spring profiles, configuration properties, environment variables)",
@@ -315,7 +321,7 @@ func (c *conv) noteVersion(choice *versionChoice) *convert.Result {
 		p.Note(convert.Change, "the runtime image no longer follows `%s`: distroless Java images exist only for Java %s, so the release is written out", from.From.Image, strings.Join(in.Catalog.Java.Available, ", "))
 	}
 	if _, ok := c.rt.EnvValue("JAVA_HOME"); ok {
-		p.Note(convert.Risk, "ENV JAVA_HOME is kept but the distroless JRE lives under /usr/lib/jvm (java is /usr/bin/java); anything that reads JAVA_HOME must not rely on the old path")
+		p.Note(convert.Risk, "ENV JAVA_HOME is kept but the distroless JRE is installed elsewhere (java is %s); anything that reads JAVA_HOME must not rely on the old path", c.javaPath())
 	}
 	if in.Options.Debian != 0 && in.Options.Debian != 13 {
 		p.Note(convert.Change, "distroless Java images exist only for Debian 13, so the image is %s", c.image)
@@ -384,7 +390,7 @@ func (c *conv) jvmOptions() *convert.Result {
 		if strings.TrimSpace(val) == "" {
 			continue
 		}
-		if strings.Contains(val, "--") || strings.Contains(val, "@") {
+		if launcherOptions(val) {
 			launcherRefs = append(launcherRefs, "$"+v)
 		} else {
 			toolRefs = append(toolRefs, "$"+v)
@@ -422,6 +428,18 @@ func (c *conv) jvmOptions() *convert.Result {
 	add("JAVA_TOOL_OPTIONS", toolRefs)
 	add("JDK_JAVA_OPTIONS", launcherRefs)
 	return nil
+}
+
+// launcherOptions reports whether an options string holds launcher-style
+// options (--add-opens …), which only JDK_JAVA_OPTIONS accepts in their
+// two-word form.
+func launcherOptions(val string) bool {
+	for _, f := range strings.Fields(val) {
+		if strings.HasPrefix(f, "--") {
+			return true
+		}
+	}
+	return false
 }
 
 func optionsVar(launcher []string, ref string) string {
@@ -466,7 +484,6 @@ func (c *conv) command(absolute bool) ([]string, []string) {
 		}
 		return p
 	}
-	cmdArgs := c.cmdArgs()
 	if !c.keepEntrypoint() {
 		return nil, append([]string{c.jar}, l.Args...)
 	}
@@ -494,39 +511,48 @@ func (c *conv) command(absolute bool) ([]string, []string) {
 	} else {
 		ep = append(ep, l.MainClass)
 	}
-	if !l.PassArgs {
+	execCmd := func() []string {
+		if l.Cmd == nil || l.Cmd.Exec.Shell {
+			return nil
+		}
+		return append([]string(nil), l.Cmd.Exec.Args...)
+	}
+	switch {
+	case !l.PassArgs:
 		// The original command came from CMD: its arguments stay there,
 		// so `docker run <image> args…` still replaces them.
 		if len(l.Args) == 0 {
 			return ep, nil
 		}
 		return ep, append([]string(nil), l.Args...)
+	case l.Shell:
+		// sh -c '… "$@"': the script's own arguments start the
+		// ENTRYPOINT; CMD stays the forwarded arguments.
+		return append(ep, l.Args...), execCmd()
 	}
-	n := len(l.Args) - len(cmdArgs)
-	if n < 0 {
-		n = 0
+	// An exec-form ENTRYPOINT: CMD's words are the tail of the arguments.
+	cmdArgs := execCmd()
+	if len(cmdArgs) > len(l.Args) {
+		cmdArgs = nil
 	}
-	ep = append(ep, l.Args[:n]...)
-	if len(cmdArgs) == 0 {
-		return ep, nil
-	}
+	ep = append(ep, l.Args[:len(l.Args)-len(cmdArgs)]...)
 	return ep, cmdArgs
 }
 
-// cmdArgs are the application arguments that came from an exec-form CMD
-// under an ENTRYPOINT (they stay in CMD).
-func (c *conv) cmdArgs() []string {
-	if c.l.Entrypoint == nil || c.l.Cmd == nil || c.l.Cmd.Exec.Shell || c.l.Entrypoint.Exec.Shell {
-		return nil
-	}
-	if !c.l.PassArgs {
-		return nil
-	}
-	args := c.l.Cmd.Exec.Args
-	if len(args) > len(c.l.Args) {
-		return nil
-	}
-	return args
+// uid is the distroless nonroot uid as an owner ("65532:65532").
+func (c *conv) uid() string {
+	u := fmt.Sprint(c.in.Catalog.Distroless.NonrootUID)
+	return u + ":" + u
+}
+
+// imageEntrypoint renders the distroless Java image's ENTRYPOINT.
+func (c *conv) imageEntrypoint() string {
+	return strings.Join(c.in.Catalog.DistrolessImage("java"+c.major).Entrypoint, " ")
+}
+
+// javaPath is the java launcher in the distroless image.
+func (c *conv) javaPath() string {
+	return c.in.Catalog.DistrolessImage("java" + c.major).Interpreter
 }
 
 // ---- the jar ----
@@ -1186,7 +1212,7 @@ func (c *conv) preparedVolume(v string) bool {
 		}
 	}
 	for _, ins := range c.in.Target.All(dockerfile.KindCopy) {
-		if path.Clean(convert.Absolute(c.origWorkdir, ins.Copy.Dest)) == path.Clean(v) && (strings.HasPrefix(ins.Copy.Chown, "65532") || strings.HasPrefix(ins.Copy.Chown, "nonroot")) {
+		if path.Clean(convert.Absolute(c.origWorkdir, ins.Copy.Dest)) == path.Clean(v) && (strings.HasPrefix(ins.Copy.Chown, fmt.Sprint(c.in.Catalog.Distroless.NonrootUID)) || strings.HasPrefix(ins.Copy.Chown, "nonroot")) {
 			return true
 		}
 	}
@@ -1235,7 +1261,7 @@ func (c *conv) inPlace() (*convert.Result, error) {
 			}
 		case dockerfile.KindCopy, dockerfile.KindAdd:
 			if ins.Copy.Chown != "" && !knownUser(ins.Copy.Chown) {
-				owner := "65532:65532"
+				owner := c.uid()
 				if !in.Options.NonRoot {
 					owner = "0:0"
 				}
@@ -1302,7 +1328,7 @@ func (c *conv) whyRemovable(ins *dockerfile.Instruction) string {
 		why = append(why, fmt.Sprintf("the distroless image brings its own JRE instead of %s", strings.Join(jre, ", ")))
 	}
 	if len(users) > 0 {
-		why = append(why, "the distroless nonroot user (65532) replaces the created one")
+		why = append(why, fmt.Sprintf("the distroless nonroot user (%d) replaces the created one", in.Catalog.Distroless.NonrootUID))
 	}
 	if ins == c.runs.setcap {
 		why = append(why, "it set a file capability on the old image's java binary, which is replaced")
@@ -1423,12 +1449,12 @@ func (c *conv) noteCommand(ep, cmd []string) {
 	}
 	if ep == nil {
 		if l.Entrypoint != nil && !l.PassArgs && !c.root.IsDistroless() {
-			p.Note(convert.Change, "ENTRYPOINT is replaced by CMD [%q]: the distroless image's own ENTRYPOINT is `/usr/bin/java -jar`", c.jar)
+			p.Note(convert.Change, "ENTRYPOINT is replaced by CMD [%q]: the distroless image's own ENTRYPOINT is `%s`", c.jar, c.imageEntrypoint())
 		} else if !c.root.IsDistroless() || !sameWords(l.Cmd, cmd) {
-			p.Note(convert.Change, "CMD names only the jar (%s): the distroless image's ENTRYPOINT is `/usr/bin/java -jar`", c.jar)
+			p.Note(convert.Change, "CMD names only the jar (%s): the distroless image's ENTRYPOINT is `%s`", c.jar, c.imageEntrypoint())
 		}
 	} else if l.Java != "java" {
-		p.Note(convert.Change, "the command runs java from PATH (/usr/bin/java in distroless) instead of %s", l.Java)
+		p.Note(convert.Change, "the command runs java from PATH (%s in distroless) instead of %s", c.javaPath(), l.Java)
 	}
 	if len(l.Substituted) > 0 {
 		p.Note(convert.Behavior, "the command used $%s; exec form does not expand variables, so the ENV value is written into the command and overriding %s at run time no longer changes it — have the application read it instead (Spring Boot reads environment variables itself)",
@@ -1456,7 +1482,7 @@ func (c *conv) noteSetcap() {
 	if c.runs.setcap == nil {
 		return
 	}
-	c.p.Note(convert.Behavior, "line %d gave java the capability to bind ports below 1024; distroless files carry no capabilities, so as uid 65532 the app can bind them only where the runtime allows unprivileged ports (Docker ≥ 20.10, containerd 2 — not CRI-O or rootless Podman): prefer a port ≥ 1024 such as 8080", c.runs.setcap.StartLine)
+	c.p.Note(convert.Behavior, "line %d gave java the capability to bind ports below 1024; distroless files carry no capabilities, so as a non-root user the app can bind them only where the runtime allows unprivileged ports (Docker ≥ 20.10, containerd 2 — not CRI-O or rootless Podman): prefer a port ≥ 1024 such as 8080", c.runs.setcap.StartLine)
 }
 
 // noteRuns records what happens to RUNs whose effects distill cannot see.
@@ -1511,7 +1537,7 @@ func (c *conv) split() (*convert.Result, error) {
 	for _, cp := range copies {
 		line := kw + " --from=" + p.BuilderRef
 		if cp.Writable && in.Options.NonRoot {
-			line += " --chown=65532:65532"
+			line += " --chown=" + c.uid()
 		}
 		fs.Copies = append(fs.Copies, line+" "+cp.Path+" "+cp.Path)
 	}
