@@ -113,6 +113,10 @@ func parseLaunch(rt *convert.Runtime, env func(string) (string, bool)) (*launch,
 		if argv, why = l.splitScript(argv[2]); why != "" {
 			return nil, why
 		}
+		// Only an exec-form ENTRYPOINT receives `docker run` arguments.
+		if rt.Entrypoint == nil || rt.Entrypoint.Exec.Shell {
+			l.PassArgs = false
+		}
 	}
 	if len(argv) > 0 && argv[0] == "exec" {
 		argv = argv[1:]

@@ -146,7 +146,7 @@ func convertJava(in *convert.Input) (*convert.Result, error) {
 	if d != nil {
 		return d, nil
 	}
-	if _, ok := c.distroless(); ok && rt.Entrypoint == nil {
+	if _, ok := c.distroless(); ok && rt.Entrypoint == nil && !startsWithJava(rt.Cmd) {
 		// Already on a distroless Java image: its ENTRYPOINT runs CMD.
 		rtCopy := *rt
 		ep := in.Catalog.DistrolessImage("java" + choice.Major).Entrypoint
@@ -168,10 +168,7 @@ func convertJava(in *convert.Input) (*convert.Result, error) {
 	c.image = in.DistrolessRef(in.Catalog.DistrolessImage("java" + choice.Major))
 
 	// Paths and the jar.
-	c.origWorkdir = rt.Workdir
-	if c.origWorkdir == "" {
-		c.origWorkdir = baseWorkdir(in, c.root)
-	}
+	c.origWorkdir = origWorkdirAt(in, in.Target, nil)
 	c.runs = c.analyseRuns()
 	if d := c.runs.decline; d != nil {
 		return d, nil
@@ -200,6 +197,19 @@ func convertJava(in *convert.Input) (*convert.Result, error) {
 			"the shipped stage is already built on %s but runs RUN steps or needs prepared volumes, which an image without a shell cannot do", c.root.Familiar()), nil
 	}
 	return c.split()
+}
+
+// startsWithJava reports whether a CMD runs java itself (shell form, or
+// the classic `CMD ["java", "-jar", …]` on an image whose ENTRYPOINT is
+// already java -jar), so it is parsed as the whole command.
+func startsWithJava(cmd *dockerfile.Instruction) bool {
+	if cmd == nil {
+		return false
+	}
+	if cmd.Exec.Shell {
+		return true
+	}
+	return len(cmd.Exec.Args) > 0 && path.Base(cmd.Exec.Args[0]) == "java"
 }
 
 // distroless returns the parsed distroless reference of the shipped
@@ -817,22 +827,26 @@ func looksLikeDir(src string) bool {
 // workdirAt is the working directory at an instruction of a chain stage,
 // against which relative destinations resolve in the new image.
 func (c *conv) workdirAt(st *dockerfile.Stage, at *dockerfile.Instruction) string {
-	wd := ""
-	for _, s := range c.in.File.ImageChain(st) {
+	return origWorkdirAt(c.in, st, at)
+}
+
+// origWorkdirAt is the working directory of the original image at an
+// instruction of a stage (nil: after the stage): the chain root image's
+// default, then each WORKDIR.
+func origWorkdirAt(in *convert.Input, st *dockerfile.Stage, at *dockerfile.Instruction) string {
+	chain := in.File.ImageChain(st)
+	wd := baseWorkdir(in, chain[0].Base)
+	for _, s := range chain {
 		for _, ins := range s.Instructions {
 			if ins == at {
-				return orDefault(wd, c.workdir)
+				return wd
 			}
 			if ins.Kind == dockerfile.KindWorkdir {
-				if strings.HasPrefix(ins.Value, "/") || wd != "" {
-					wd = convert.Absolute(orDefault(wd, "/"), ins.Value)
-				} else {
-					wd = convert.Absolute(c.workdir, ins.Value)
-				}
+				wd = convert.Absolute(wd, ins.Value)
 			}
 		}
 	}
-	return orDefault(wd, c.workdir)
+	return wd
 }
 
 func orDefault(s, def string) string {
@@ -1242,14 +1256,14 @@ func (c *conv) inPlace() (*convert.Result, error) {
 	if !(c.root.IsDistroless() && strings.Contains(c.root.Tag, "nonroot")) {
 		p.FinalStage(c.image) // user, port and volume notes
 	}
-	if rt.Workdir == "" && c.needsWorkdir() {
+	if c.needsWorkdir() {
 		newDefault := in.Catalog.Distroless.RootWorkdir
 		if in.Options.NonRoot {
 			newDefault = in.Catalog.Distroless.NonrootWorkdir
 		}
-		if newDefault != c.origWorkdir {
-			ed.InsertAfter(from, convert.Keyword(in.File, "WORKDIR")+" "+c.origWorkdir)
-			p.Note(convert.Change, "WORKDIR %s is written out: relative paths in the stage resolved against %s's default, and %s's default is %s", c.origWorkdir, c.root.Familiar(), c.image, newDefault)
+		if base := baseWorkdir(in, c.root); newDefault != base {
+			ed.InsertAfter(from, convert.Keyword(in.File, "WORKDIR")+" "+base)
+			p.Note(convert.Change, "WORKDIR %s is written out: relative paths in the stage resolved against %s's default, and %s's default is %s", base, c.root.Familiar(), c.image, newDefault)
 		}
 	}
 	// Users: a named user does not exist in distroless.
@@ -1350,6 +1364,10 @@ func isAre(n int) string {
 // the working directory: COPY/ADD destinations or the command's jar or
 // class path.
 func (c *conv) needsWorkdir() bool {
+	if w := c.in.Target.All(dockerfile.KindWorkdir); len(w) > 0 {
+		// Only a relative first WORKDIR depends on the default.
+		return !strings.HasPrefix(w[0].Value, "/")
+	}
 	for _, ins := range c.in.Target.All(dockerfile.KindCopy, dockerfile.KindAdd) {
 		if !strings.HasPrefix(ins.Copy.Dest, "/") {
 			return true
@@ -1539,7 +1557,26 @@ func (c *conv) split() (*convert.Result, error) {
 		if cp.Writable && in.Options.NonRoot {
 			line += " --chown=" + c.uid()
 		}
-		fs.Copies = append(fs.Copies, line+" "+cp.Path+" "+cp.Path)
+		dest := cp.Path
+		if strings.ContainsAny(path.Base(dest), "*?[") {
+			dest = path.Dir(dest) + "/"
+			if dest == "//" {
+				dest = "/"
+			}
+		}
+		fs.Copies = append(fs.Copies, line+" "+cp.Path+" "+dest)
+	}
+	// VOLUME directories must exist in the build stage to be copied.
+	var mk []string
+	for _, v := range c.rt.Volumes {
+		v = path.Clean(v)
+		if !in.Options.NonRoot || strings.Contains(v, "$") || c.createdInChain(v) || contains(c.runs.writable, v) || contains(in.Catalog.Distroless.WritableDirs, v) {
+			continue
+		}
+		mk = append(mk, v)
+	}
+	if len(mk) > 0 {
+		p.Editor.InsertAfter(in.Target.Instructions[len(in.Target.Instructions)-1], convert.Keyword(in.File, "RUN")+" mkdir -p "+strings.Join(mk, " "))
 	}
 	if hc := c.rt.Healthcheck; hc != nil {
 		line, note := in.ConvertHealthcheck(hc, convert.HealthProbe{}, nil)
@@ -1558,17 +1595,37 @@ func (c *conv) split() (*convert.Result, error) {
 	for _, cp := range copies {
 		what = append(what, cp.Path)
 	}
-	why := "it builds the application"
-	if len(c.runs.kept) > 0 && !c.in.HasCommand(in.Chain, "mvn", "mvnw", "gradle", "gradlew", "javac", "jar", "kotlinc") {
-		why = fmt.Sprintf("its RUN steps (line %d) need a shell", c.runs.kept[0].StartLine)
-	} else if len(in.Chain) > 1 {
-		why = "it is built on another stage"
-	}
+	why := c.splitReason()
 	p.Note(convert.Change, "the original shipped stage stays as build stage %s (%s); the distroless stage copies from it only %s", p.BuilderRef, why, strings.Join(what, ", "))
 	c.noteRuns()
 	c.noteSetcap()
 	c.noteCommand(ep, cmd)
 	return p.Finish(fs)
+}
+
+// splitReason says why the shipped stage could not simply move onto the
+// distroless image.
+func (c *conv) splitReason() string {
+	in := c.in
+	switch {
+	case in.HasCommand(in.Chain, "mvn", "mvnw", "gradle", "gradlew", "javac", "jar", "kotlinc"):
+		return "it builds the application"
+	case len(c.runs.kept) > 0:
+		return fmt.Sprintf("its RUN step on line %d needs a shell", c.runs.kept[0].StartLine)
+	case len(in.Chain) > 1:
+		return "it is built on another stage"
+	case c.rt.Shell != nil:
+		return "it sets SHELL"
+	}
+	for _, ins := range in.Target.Instructions {
+		if ins.Kind == dockerfile.KindOnbuild {
+			return "it has ONBUILD triggers"
+		}
+	}
+	if len(c.rt.Volumes) > 0 {
+		return fmt.Sprintf("VOLUME %s must exist owned by the nonroot user, which only a build stage can prepare", strings.Join(c.rt.Volumes, " "))
+	}
+	return "it cannot run on an image without a shell"
 }
 
 // splitCopies lists what the distroless stage copies from the build stage
@@ -1590,7 +1647,16 @@ func (c *conv) splitCopies() ([]convert.CopySpec, *convert.Result) {
 		// everything it copied in.
 		for _, st := range in.Chain {
 			for _, ins := range st.All(dockerfile.KindCopy, dockerfile.KindAdd) {
-				add(c.copyDest(st, ins))
+				dests := c.copyDests(st, ins)
+				if dests == nil {
+					return nil, convert.Declinef([]string{"write the COPY destination as a literal path"}, "line %d copies to %s, a path distill cannot resolve", ins.StartLine, ins.Copy.Dest)
+				}
+				for _, d := range dests {
+					if d == "/" {
+						return nil, convert.Declinef([]string{"copy into a directory of its own (e.g. /app) instead of /"}, "line %d copies a directory's contents into /, so distill cannot tell which files to carry over", ins.StartLine)
+					}
+					add(d)
+				}
 			}
 		}
 	case l.mode() == "jar":
@@ -1642,27 +1708,41 @@ func (c *conv) splitCopies() ([]convert.CopySpec, *convert.Result) {
 		}
 	}
 	for _, v := range c.rt.Volumes {
-		if !strings.Contains(v, "$") {
+		if !strings.Contains(v, "$") && !contains(in.Catalog.Distroless.WritableDirs, path.Clean(v)) {
 			writable = append(writable, path.Clean(v))
 		}
 	}
 	return convert.MergeCopies(paths, writable), nil
 }
 
-// copyDest is the path a COPY/ADD writes in the original image.
-func (c *conv) copyDest(st *dockerfile.Stage, ins *dockerfile.Instruction) string {
-	wd := c.in.WorkdirAt(st, ins)
-	if st.BaseStage == nil && wd == "/" {
-		wd = baseWorkdir(c.in, st.Base)
-	}
-	dst := convert.Absolute(wd, ins.Copy.Dest)
+// copyDests are the paths a COPY/ADD writes in the original image: the
+// destination, or for a directory destination each copied file (a glob
+// stays a glob); nil when a path cannot be resolved.
+func (c *conv) copyDests(st *dockerfile.Stage, ins *dockerfile.Instruction) []string {
+	dst := convert.Absolute(c.workdirAt(st, ins), ins.Copy.Dest)
 	if strings.Contains(dst, "$") {
-		return ""
+		return nil
 	}
-	if copyToDir(ins) && len(ins.Copy.Sources) == 1 && !strings.ContainsAny(ins.Copy.Sources[0], "*?[") && ins.Copy.Dest != "." && strings.HasSuffix(ins.Copy.Sources[0], ".jar") {
-		return path.Join(dst, path.Base(ins.Copy.Sources[0]))
+	if !copyToDir(ins) {
+		return []string{dst}
 	}
-	return dst
+	env := convert.EnvAt(st, ins)
+	var out []string
+	for _, raw := range ins.Copy.Sources {
+		src := expandVars(raw, env)
+		if strings.Contains(src, "$") {
+			return nil
+		}
+		if looksLikeDir(src) {
+			out = append(out, dst) // the directory's contents merge into dst
+			continue
+		}
+		out = append(out, path.Join(dst, path.Base(src)))
+	}
+	for _, h := range ins.Copy.Heredocs {
+		out = append(out, path.Join(dst, h.Name))
+	}
+	return out
 }
 
 // builtByJarTool reports whether the jar is written by `jar cfe` (no
@@ -1759,9 +1839,10 @@ func (c *conv) createdInChain(f string) bool {
 	}
 	for _, st := range c.in.Chain {
 		for _, ins := range st.All(dockerfile.KindCopy, dockerfile.KindAdd) {
-			d := c.copyDest(st, ins)
-			if d == f || (copyToDir(ins) && path.Dir(f) == d) {
-				return true
+			for _, d := range c.copyDests(st, ins) {
+				if d == f || strings.HasPrefix(f, d+"/") {
+					return true
+				}
 			}
 		}
 	}
