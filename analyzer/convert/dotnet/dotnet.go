@@ -107,8 +107,10 @@ func convertDotnet(in *convert.Input) (*convert.Result, error) {
 	}
 	c.p.Note(convert.Change, "the image is %s, Microsoft's Ubuntu chiseled image: not Google distroless, which has had no .NET image since 2021 (GoogleContainerTools/distroless#711), but built the same way — no shell, no package manager, a non-root user", c.image)
 	if c.sdkShipped() || c.keptRun != nil {
+		noteDependents(in, c.p, in.Target, in.Chain)
 		return c.split()
 	}
+	noteDependents(in, c.p, in.Target.RootFrom(), in.Chain)
 	return c.inPlace(removable)
 }
 
@@ -845,4 +847,27 @@ func oneLine(s string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// noteDependents warns about stages outside the shipped chain built FROM
+// a stage that now starts from the chiseled image, when they run RUN
+// steps.
+func noteDependents(in *convert.Input, p *convert.Plan, base *dockerfile.Stage, chain []*dockerfile.Stage) {
+	inChain := map[*dockerfile.Stage]bool{}
+	for _, s := range chain {
+		inChain[s] = true
+	}
+	for _, st := range in.File.Stages {
+		if inChain[st] || len(st.All(dockerfile.KindRun)) == 0 {
+			continue
+		}
+		seen := map[*dockerfile.Stage]bool{}
+		for b := st.BaseStage; b != nil && !seen[b]; b = b.BaseStage {
+			seen[b] = true
+			if b == base {
+				p.Note(convert.Risk, "%s is built FROM %s, which now starts from the chiseled image: its RUN steps have no shell there — build it FROM a stage with a shell", st.Describe(), base.Describe())
+				break
+			}
+		}
+	}
 }

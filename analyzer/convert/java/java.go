@@ -189,6 +189,7 @@ func convertJava(in *convert.Input) (*convert.Result, error) {
 	if d := c.jvmOptions(); d != nil {
 		return d, nil
 	}
+	noteDependents(in, c.p, in.Target, "the distroless image")
 	if inPlace {
 		return c.inPlace()
 	}
@@ -1868,4 +1869,22 @@ func oneLine(s string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// noteDependents warns about stages built FROM a stage that now starts
+// from an image without a shell, when they run RUN steps.
+func noteDependents(in *convert.Input, p *convert.Plan, base *dockerfile.Stage, image string) {
+	for _, st := range in.File.Stages {
+		if st == base || len(st.All(dockerfile.KindRun)) == 0 {
+			continue
+		}
+		seen := map[*dockerfile.Stage]bool{}
+		for b := st.BaseStage; b != nil && !seen[b]; b = b.BaseStage {
+			seen[b] = true
+			if b == base {
+				p.Note(convert.Risk, "%s is built FROM %s, which now starts from %s: its RUN steps have no shell there — build it FROM a stage with a shell", st.Describe(), base.Describe(), image)
+				break
+			}
+		}
+	}
 }

@@ -46,6 +46,7 @@ func TestProperties(t *testing.T) {
 		{"FROM eclipse-temurin:21-jre\nCOPY out/ /\nCMD [\"java\",\"-jar\",\"/a.jar\"]\nRUN mkdir /x", "declined"},
 		{"FROM eclipse-temurin:21-jre\nCOPY a.jar /a.jar\nCMD java -jar /a.jar | tee /log", "declined"},
 		{"FROM eclipse-temurin:21-jre\nCOPY a.jar /a.jar\nENTRYPOINT [\"/sbin/tini\", \"--\", \"java\", \"-jar\", \"/a.jar\"]\nCMD [\"--x\"]", "converted"},
+		{"FROM eclipse-temurin:21-jre AS runtime\nCOPY a.jar /a.jar\nCMD [\"java\",\"-jar\",\"/a.jar\"]\nFROM runtime AS smoke\nRUN java -version", "converted"},
 	}
 	for _, tc := range cases {
 		src := []byte(tc.src + "\n")
