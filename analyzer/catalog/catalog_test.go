@@ -153,8 +153,14 @@ func TestJavaFacts(t *testing.T) {
 	if !c.IsJavaServerScript("catalina.sh") || c.LookupImage("tomcat").Kind != "java-server" {
 		t.Error("Tomcat is an application server")
 	}
-	if c.Distroless.NonrootWorkdir != "/home/nonroot" {
-		t.Errorf("nonroot workdir = %q", c.Distroless.NonrootWorkdir)
+	if c.Distroless.NonrootWorkdir != "/home/nonroot" || c.Distroless.RootWorkdir != "/" || len(c.Distroless.WritableDirs) == 0 {
+		t.Errorf("distroless workdirs = %q %q %v", c.Distroless.NonrootWorkdir, c.Distroless.RootWorkdir, c.Distroless.WritableDirs)
+	}
+	if s := c.LookupImage("ibm-semeru-runtimes"); s.VM != "openj9" || len(c.Java.OpenJ9Options) == 0 {
+		t.Error("Semeru runs OpenJ9, whose options HotSpot rejects")
+	}
+	if c.Java.JREImage == "" || c.Java.ChainguardJRE == "" {
+		t.Error("Java alternatives missing")
 	}
 }
 
