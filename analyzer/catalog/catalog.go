@@ -54,6 +54,9 @@ type Distroless struct {
 	Registry           string            `yaml:"registry"`
 	DefaultDebian      int               `yaml:"default_debian"`
 	NonrootUID         int               `yaml:"nonroot_uid"`
+	NonrootWorkdir     string            `yaml:"nonroot_workdir"`
+	RootWorkdir        string            `yaml:"root_workdir"`
+	WritableDirs       []string          `yaml:"writable_dirs"`
 	Tags               []string          `yaml:"tags"`
 	TagPatterns        []string          `yaml:"tag_patterns"`
 	UnversionedHistory []UnversionedEra  `yaml:"unversioned_history"`
@@ -133,8 +136,15 @@ type Image struct {
 	Deprecated    string          `yaml:"deprecated"`
 	// Env is the environment the image sets; it tells image variables
 	// from typos when linting offline.
-	Env   []string `yaml:"env"`
-	tagRE *regexp.Regexp
+	Env []string `yaml:"env"`
+	// VersionPattern captures the language version in tags that do not
+	// lead with it (maven:3.9-eclipse-temurin-21 → 21).
+	VersionPattern string `yaml:"version_pattern"`
+	// VM names a non-default virtual machine (openj9) whose options other
+	// runtimes reject.
+	VM        string `yaml:"vm"`
+	tagRE     *regexp.Regexp
+	versionRE *regexp.Regexp
 }
 
 // VersionDebian maps versions from From upwards to a Debian release.
@@ -222,6 +232,12 @@ type JavaPolicy struct {
 	MavenBuilder  string   `yaml:"maven_builder"`
 	GradleBuilder string   `yaml:"gradle_builder"`
 	JDKBuilder    string   `yaml:"jdk_builder"`
+	JREImage      string   `yaml:"jre_image"`
+	ChainguardJRE string   `yaml:"chainguard_jre"`
+	// OpenJ9Options are option prefixes HotSpot rejects.
+	OpenJ9Options []string `yaml:"openj9_options"`
+	// ServerScripts start application servers (catalina.sh, …).
+	ServerScripts []string `yaml:"server_scripts"`
 }
 
 // GoPolicy holds Go facts.
@@ -253,7 +269,16 @@ type DotnetPolicy struct {
 	ASPNet      string   `yaml:"aspnet"`
 	Runtime     string   `yaml:"runtime"`
 	RuntimeDeps string   `yaml:"runtime_deps"`
+	ExtraSuffix string   `yaml:"extra_suffix"`
+	SDKAot      string   `yaml:"sdk_aot"`
 	AppUID      int      `yaml:"app_uid"`
+	HTTPPort    string   `yaml:"http_port"`
+	EOL         []string `yaml:"eol"`
+	ASPNetSDKs  []string `yaml:"aspnet_sdks"`
+	// ChiseledPackages are in every chiseled image; ExtraPackages only in
+	// the -extra variants.
+	ChiseledPackages []string `yaml:"chiseled_packages"`
+	ExtraPackages    []string `yaml:"extra_packages"`
 }
 
 // Packages classifies Debian packages.
@@ -261,6 +286,7 @@ type Packages struct {
 	InDistroless      []string          `yaml:"in_distroless"`
 	InCC              []string          `yaml:"in_cc"`
 	InDebian13Base    []string          `yaml:"in_debian13_base"`
+	InJavaBase        []string          `yaml:"in_java_base"`
 	CopyableLibraries []CopyableLibrary `yaml:"copyable_libraries"`
 	RuntimeTools      []string          `yaml:"runtime_tools"`
 	Toolchain         []string          `yaml:"toolchain"`
@@ -311,6 +337,13 @@ func decode(data []byte) (*Catalog, error) {
 				return nil, fmt.Errorf("catalog.yaml: image %s: tag_pattern: %w", c.Images[i].Name, err)
 			}
 			c.Images[i].tagRE = re
+		}
+		if p := c.Images[i].VersionPattern; p != "" {
+			re, err := regexp.Compile(p)
+			if err != nil || re.NumSubexp() != 1 {
+				return nil, fmt.Errorf("catalog.yaml: image %s: version_pattern must compile with one group", c.Images[i].Name)
+			}
+			c.Images[i].versionRE = re
 		}
 	}
 	for i := range c.Distroless.Removed {

@@ -237,3 +237,92 @@ func TestPythonFacts(t *testing.T) {
 		t.Errorf("python3 distroless entry = %+v", im)
 	}
 }
+
+func TestJavaFacts(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	cases := []struct{ image, tag, want string }{
+		{"maven", "3.9-eclipse-temurin-21", "21"},
+		{"maven", "3.8.5-openjdk-17-slim", "17"},
+		{"maven", "3-jdk-11", "11"},
+		{"maven", "3.6.3-jdk-8-slim", "8"},
+		{"maven", "3-amazoncorretto-21", "21"},
+		{"maven", "3.9-ibm-semeru-25-noble", "25"},
+		{"maven", "latest", ""},
+		{"gradle", "8.12-jdk21", "21"},
+		{"gradle", "jdk17-alpine", "17"},
+		{"gradle", "7.6-jdk11", "11"},
+		{"gradle", "8.5", ""},
+		{"eclipse-temurin", "21-jre", "21"},
+		{"eclipse-temurin", "17.0.9_9-jre-alpine", "17.0.9"},
+		{"eclipse-temurin", "8u392-b08-jre", "8"},
+		{"openjdk", "17-jdk-slim", "17"},
+		{"amazoncorretto", "21-alpine", "21"},
+		{"ibm-semeru-runtimes", "open-17-jre", "17"},
+	}
+	for _, tc := range cases {
+		im := c.LookupImage(tc.image)
+		if im == nil {
+			t.Fatalf("%s not in catalog", tc.image)
+		}
+		if got := im.LanguageVersion(tc.tag); got != tc.want {
+			t.Errorf("%s:%s Java version = %q, want %q", tc.image, tc.tag, got, tc.want)
+		}
+	}
+	if g := c.LookupImage("gradle"); g.Workdir != "/home/gradle" {
+		t.Errorf("gradle workdir = %q", g.Workdir)
+	}
+	for major, want := range map[string]string{"16": "17", "18": "21", "20": "21", "22": "25", "24": "25", "25": "", "26": ""} {
+		if got := c.JavaUpgradeTarget(major); got != want {
+			t.Errorf("JavaUpgradeTarget(%s) = %q, want %q", major, got, want)
+		}
+	}
+	for _, m := range []string{"17", "21", "25"} {
+		if !c.JavaAvailable(m) || c.DistrolessImage("java"+m) == nil {
+			t.Errorf("Java %s must be available with a distroless image", m)
+		}
+	}
+	if !c.JavaDeclined("8") || !c.JavaDeclined("11") || c.JavaUpgradable("11") {
+		t.Error("Java 8 and 11 are declined, not upgraded")
+	}
+	if !c.InJavaBase("libfreetype6") || !c.InJavaBase("fontconfig") || c.InJavaBase("curl") {
+		t.Error("java-base package list")
+	}
+	if !c.IsJavaServerScript("catalina.sh") || c.LookupImage("tomcat").Kind != "java-server" {
+		t.Error("Tomcat is an application server")
+	}
+	if c.Distroless.NonrootWorkdir != "/home/nonroot" || c.Distroless.RootWorkdir != "/" || len(c.Distroless.WritableDirs) == 0 {
+		t.Errorf("distroless workdirs = %q %q %v", c.Distroless.NonrootWorkdir, c.Distroless.RootWorkdir, c.Distroless.WritableDirs)
+	}
+	if s := c.LookupImage("ibm-semeru-runtimes"); s.VM != "openj9" || len(c.Java.OpenJ9Options) == 0 {
+		t.Error("Semeru runs OpenJ9, whose options HotSpot rejects")
+	}
+	if c.Java.JREImage == "" || c.Java.ChainguardJRE == "" {
+		t.Error("Java alternatives missing")
+	}
+}
+
+func TestDotnetFacts(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	for _, v := range []string{"8.0", "9.0", "10.0"} {
+		if !c.DotnetSupported(v) {
+			t.Errorf(".NET %s should be supported", v)
+		}
+	}
+	if c.DotnetSupported("6.0") || !c.DotnetEOL("6.0") || c.DotnetEOL("8.0") {
+		t.Error(".NET 6.0 is end of life")
+	}
+	if got := Expand(c.Dotnet.ASPNet, map[string]string{"version": "8.0"}) + c.Dotnet.ExtraSuffix; got != "mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled-extra" {
+		t.Errorf("aspnet extra = %q", got)
+	}
+	if c.Dotnet.AppUID != 1654 || c.Dotnet.HTTPPort != "8080" {
+		t.Errorf("dotnet uid/port = %d %s", c.Dotnet.AppUID, c.Dotnet.HTTPPort)
+	}
+	if !c.DotnetChiseledHas("ca-certificates", false) || c.DotnetChiseledHas("tzdata", false) || !c.DotnetChiseledHas("tzdata", true) || !c.DotnetNeedsExtra("libicu74") {
+		t.Error("chiseled package lists")
+	}
+	if v := c.LookupImage("mcr.microsoft.com/dotnet/aspnet").LanguageVersion("8.0-bookworm-slim"); v != "8.0" {
+		t.Errorf("aspnet version = %q", v)
+	}
+}

@@ -277,6 +277,23 @@ func (c *Catalog) ImageDebian(im *Image, tag string) (int, bool) {
 	return best, best != 0
 }
 
+// LanguageVersion returns the language version a tag names: the group of
+// the image's version_pattern when it has one (maven:3.9-eclipse-temurin-21
+// → "21"), else the version the tag leads with ("21.0.2_13-jre" →
+// "21.0.2"). "" when the tag names none (latest, lts).
+func (im *Image) LanguageVersion(tag string) string {
+	if im == nil {
+		return ""
+	}
+	if im.versionRE != nil {
+		if m := im.versionRE.FindStringSubmatch(tag); m != nil {
+			return m[1]
+		}
+		return ""
+	}
+	return TagVersion(tag)
+}
+
 // IsAlpine reports whether an image tag is musl-based.
 func (im *Image) IsAlpine(tag string) bool {
 	return im != nil && (im.Musl || HasWord(tag, "alpine"))
@@ -460,6 +477,47 @@ func (c *Catalog) NodeUpgradable(major string) bool { return contains(c.Node.Upg
 
 // JavaAvailable reports whether a Java major has a distroless image.
 func (c *Catalog) JavaAvailable(major string) bool { return contains(c.Java.Available, major) }
+
+// JavaUpgradable reports whether a Java major converts by moving to the
+// next available major (a flagged behaviour change).
+func (c *Catalog) JavaUpgradable(major string) bool { return contains(c.Java.Upgradable, major) }
+
+// JavaUpgradeTarget returns the smallest available Java major above major,
+// "" when none is.
+func (c *Catalog) JavaUpgradeTarget(major string) string {
+	best := ""
+	for _, a := range c.Java.Available {
+		if CompareVersions(a, major) > 0 && (best == "" || CompareVersions(a, best) < 0) {
+			best = a
+		}
+	}
+	return best
+}
+
+// InJavaBase reports whether a package's files are already in
+// java-base-debianNN (and so in every javaNN image).
+func (c *Catalog) InJavaBase(pkg string) bool { return contains(c.Packages.InJavaBase, pkg) }
+
+// IsJavaServerScript reports whether a program starts a Java application
+// server through a shell script.
+func (c *Catalog) IsJavaServerScript(prog string) bool { return contains(c.Java.ServerScripts, prog) }
+
+// DotnetSupported reports whether a .NET version ("8.0") has chiseled
+// images in the catalog.
+func (c *Catalog) DotnetSupported(version string) bool { return contains(c.Dotnet.Versions, version) }
+
+// DotnetEOL reports whether a .NET version is out of support.
+func (c *Catalog) DotnetEOL(version string) bool { return contains(c.Dotnet.EOL, version) }
+
+// DotnetChiseledHas reports whether a package's files are in the chiseled
+// images (extra: in the -extra variants).
+func (c *Catalog) DotnetChiseledHas(pkg string, extra bool) bool {
+	return contains(c.Dotnet.ChiseledPackages, pkg) || (extra && contains(c.Dotnet.ExtraPackages, pkg))
+}
+
+// DotnetNeedsExtra reports whether a package is one only the -extra
+// chiseled variants have (ICU, tzdata).
+func (c *Catalog) DotnetNeedsExtra(pkg string) bool { return contains(c.Dotnet.ExtraPackages, pkg) }
 
 // JavaDeclined reports whether a Java major is declined by policy.
 func (c *Catalog) JavaDeclined(major string) bool { return contains(c.Java.Declined, major) }

@@ -214,6 +214,13 @@ func (p *Plan) ConvertBinary(spec BinarySpec) (*Result, error) {
 	if p.Runtime.Shell != nil {
 		p.Note(Change, "SHELL %s is not carried over: distroless has no shell", strings.Join(p.Runtime.Shell.Exec.Args, " "))
 	}
+	moved, decline := p.MovePrivilegedPorts(inPlace)
+	if decline != nil {
+		return decline, nil
+	}
+	if old, arg, ok := PortInArgs(moved, spec.Program.Argv()); ok {
+		return declinePortArg(old, arg), nil
+	}
 	if inPlace {
 		return p.binaryInPlace(spec, removable)
 	}

@@ -117,6 +117,48 @@ func QuoteEnv(v string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
 }
 
+// quotedWord reports whether v is exactly one single- or double-quoted
+// word with no unescaped quote of the same kind inside.
+func quotedWord(v string) bool {
+	if len(v) < 2 || (v[0] != '"' && v[0] != '\'') || v[len(v)-1] != v[0] {
+		return false
+	}
+	inner := v[1 : len(v)-1]
+	if v[0] == '\'' {
+		return !strings.Contains(inner, "'")
+	}
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '\\':
+			i++
+		case '"':
+			return false
+		}
+	}
+	return !strings.HasSuffix(inner, `\`) || strings.HasSuffix(inner, `\\`)
+}
+
+// EnvLiteral returns the text an ENV value stands for: the value without
+// its surrounding quotes (and without the escapes inside double quotes).
+// Variables are not expanded.
+func EnvLiteral(raw string) string {
+	if !quotedWord(raw) {
+		return raw
+	}
+	inner := raw[1 : len(raw)-1]
+	if raw[0] == '\'' {
+		return inner
+	}
+	var b strings.Builder
+	for i := 0; i < len(inner); i++ {
+		if inner[i] == '\\' && i+1 < len(inner) {
+			i++
+		}
+		b.WriteByte(inner[i])
+	}
+	return b.String()
+}
+
 // Lowercase reports whether the file writes its keywords in lower case.
 func Lowercase(f *dockerfile.File) bool {
 	lower, upper := 0, 0
@@ -253,23 +295,3 @@ func truncate(s string, n int) string {
 
 func simpleWords(line string) ([]string, bool) { return shell.SimpleCommand(line) }
 
-// quotedWord reports whether v is one complete quoted shell word: "…"
-// without an unescaped " inside, or '…' without ' inside.
-func quotedWord(v string) bool {
-	if len(v) < 2 || v[0] != v[len(v)-1] || (v[0] != '"' && v[0] != '\'') {
-		return false
-	}
-	inner := v[1 : len(v)-1]
-	if v[0] == '\'' {
-		return !strings.Contains(inner, "'")
-	}
-	for i := 0; i < len(inner); i++ {
-		switch inner[i] {
-		case '\\':
-			i++
-		case '"':
-			return false
-		}
-	}
-	return true
-}

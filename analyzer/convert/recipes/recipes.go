@@ -8,7 +8,9 @@ import (
 	"github.com/distill-bot/distill/analyzer/convert"
 	"github.com/distill-bot/distill/analyzer/convert/declines"
 	"github.com/distill-bot/distill/analyzer/convert/distroless"
+	"github.com/distill-bot/distill/analyzer/convert/dotnet"
 	"github.com/distill-bot/distill/analyzer/convert/golang"
+	"github.com/distill-bot/distill/analyzer/convert/java"
 	"github.com/distill-bot/distill/analyzer/convert/node"
 	"github.com/distill-bot/distill/analyzer/convert/python"
 )
@@ -21,6 +23,8 @@ func All() []*convert.Recipe {
 		declines.EntrypointScript,
 		python.Recipe,
 		node.Recipe,
+		java.Recipe,
+		dotnet.Recipe,
 		golang.Recipe,
 		// Already-minimal images whose build no language recipe claimed.
 		distroless.Recipe,
