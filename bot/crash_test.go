@@ -150,7 +150,7 @@ func TestCrashAfterAcceptLosesNothing(t *testing.T) {
 	}
 	resp.Body.Close()
 	waitFor(t, 10*time.Second, "the review job to start", func() bool {
-		return len(gh.RequestsTo("GET", "/repos/acme/shop/pulls/1/files")) > 0
+		return len(gh.RequestsTo("POST", "/repos/acme/shop/check-runs")) > 0 // the next request (the file list) is held back
 	})
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -182,7 +182,7 @@ func TestSIGTERMDrains(t *testing.T) {
 	}
 	resp.Body.Close()
 	waitFor(t, 10*time.Second, "the review job to start", func() bool {
-		return len(gh.RequestsTo("GET", "/repos/acme/shop/pulls/1/files")) > 0
+		return len(gh.RequestsTo("POST", "/repos/acme/shop/check-runs")) > 0 // the next request (the file list) is held back
 	})
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	if err := p.cmd.Wait(); err != nil {

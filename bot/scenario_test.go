@@ -33,7 +33,10 @@ func startEnv(t *testing.T, opt bottest.Options) *bottest.Env {
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // sampleRepo creates acme/shop with a PR that adds or changes the given
 // files on branch "feature".

@@ -294,4 +294,3 @@ func truncate(s string, n int) string {
 }
 
 func simpleWords(line string) ([]string, bool) { return shell.SimpleCommand(line) }
-

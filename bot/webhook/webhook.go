@@ -16,10 +16,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/go-github/v62/github"
-	"github.com/labstack/echo/v4"
 	"github.com/distill-bot/distill/bot/metrics"
 	"github.com/distill-bot/distill/bot/store"
+	"github.com/google/go-github/v62/github"
+	"github.com/labstack/echo/v4"
 )
 
 // MaxBody is GitHub's payload cap (25 MB): larger events are never sent.
