@@ -253,6 +253,11 @@ func (c *Catalog) ImageDebian(im *Image, tag string) (int, bool) {
 	if d, ok := im.AliasDebian[tag]; ok {
 		return d, true
 	}
+	if im.VersionIsDebian && v != "" {
+		if d, err := strconv.Atoi(Major(v)); err == nil {
+			return d, true
+		}
+	}
 	if v == "" {
 		if d, ok := im.AliasDebian[""]; ok {
 			return d, true
