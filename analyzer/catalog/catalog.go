@@ -220,6 +220,7 @@ type NativePolicy struct {
 	Libraries       []NativeLibrary `yaml:"libraries"`
 	BuildOnlyDev    []string        `yaml:"build_only_dev"`
 	StaticRemovable []string        `yaml:"static_removable"`
+	Interpreters    []string        `yaml:"interpreters"`
 	RuntimeDirs     []string        `yaml:"runtime_dirs"`
 }
 

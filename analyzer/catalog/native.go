@@ -132,3 +132,7 @@ func (c *Catalog) RustSafeSysCrate(name string) bool { return contains(c.Rust.Sa
 // RustBuildOnlyDev reports whether a -dev package is only used by Rust
 // build scripts (bindgen, protoc).
 func (c *Catalog) RustBuildOnlyDev(pkg string) bool { return globMatch(c.Rust.BuildOnlyDev, pkg) }
+
+// IsInterpreter reports whether a program (base name) is an interpreter or
+// launcher rather than a native binary.
+func (c *Catalog) IsInterpreter(prog string) bool { return globMatch(c.Native.Interpreters, prog) }

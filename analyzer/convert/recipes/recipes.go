@@ -9,6 +9,8 @@ import (
 	"github.com/distill-bot/distill/analyzer/convert/declines"
 	"github.com/distill-bot/distill/analyzer/convert/distroless"
 	"github.com/distill-bot/distill/analyzer/convert/golang"
+	"github.com/distill-bot/distill/analyzer/convert/native"
+	"github.com/distill-bot/distill/analyzer/convert/rust"
 )
 
 // All returns the recipes in detection order.
@@ -17,7 +19,11 @@ func All() []*convert.Recipe {
 		declines.Language,
 		declines.Supervisor,
 		declines.EntrypointScript,
+		rust.Recipe,
 		golang.Recipe,
+		// C/C++ and prebuilt binaries: the most generic recipe, after
+		// every language recipe.
+		native.Recipe,
 		// Already-minimal images whose build no language recipe claimed.
 		distroless.Recipe,
 	}
