@@ -52,7 +52,9 @@ func ContextFiles() []string { return convert.ContextFiles(recipes.All()) }
 func outlook(src []byte, opt Options) func() analysis.Outlook {
 	return func() analysis.Outlook {
 		p, err := Convert(src, ConvertOptions{Path: opt.Path, Target: opt.Target, Config: opt.Config, BuildArgs: opt.BuildArgs, Now: opt.Now})
-		if err != nil || p == nil {
+		if err != nil || p == nil || p.Recipe == "" {
+			// No recipe recognised the image: the converter has no
+			// opinion, so rules fall back to the rulebook.
 			return analysis.Outlook{}
 		}
 		o := analysis.Outlook{Known: true, Recipe: p.Recipe, FinalImage: p.FinalImage}

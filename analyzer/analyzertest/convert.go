@@ -174,10 +174,15 @@ func CheckConverted(t *testing.T, c ConvertCase, p *convert.Proposal) {
 	if err != nil {
 		t.Fatalf("converted file does not parse: %v", err)
 	}
-	if err := convert.SelfCheck(string(p.Dockerfile)); err != nil {
+	if err := convert.SelfCheckTarget(string(p.Dockerfile), c.Options.Target); err != nil {
 		t.Errorf("self-check: %v", err)
 	}
-	final := f.Stages[len(f.Stages)-1]
+	// The shipped stage is the target (a split keeps the target's name on
+	// the new distroless stage), else the last one.
+	final, err := f.Target(c.Options.Target)
+	if err != nil {
+		t.Fatalf("converted file: %v", err)
+	}
 	for _, in := range final.Instructions {
 		if in.Kind == dockerfile.KindRun || (in.Exec != nil && in.Exec.Shell && (in.Kind == dockerfile.KindCmd || in.Kind == dockerfile.KindEntrypoint)) {
 			t.Errorf("final stage line %d: %s", in.StartLine, strings.TrimSpace(in.Original))
@@ -191,16 +196,14 @@ func CheckConverted(t *testing.T, c ConvertCase, p *convert.Proposal) {
 	if got, want := strings.Join(applied, "\n")+"\n", strings.ReplaceAll(string(p.Dockerfile), "\r\n", "\n"); got != want {
 		t.Errorf("edits do not reproduce the conversion:\n%s", cmp.Diff(want, got))
 	}
-	again := c.Options
-	again.Target = ""
-	p2, err := analyzer.Convert(p.Dockerfile, again)
+	p2, err := analyzer.Convert(p.Dockerfile, c.Options)
 	if err != nil {
 		t.Fatalf("converting the golden: %v", err)
 	}
 	if p2.Status != convert.Unchanged {
 		t.Errorf("not idempotent: converting the result gives status %s (%s)\n%s", p2.Status, RenderNotes(p2), cmp.Diff(string(p.Dockerfile), string(p2.Dockerfile)))
 	}
-	res, err := analyzer.Check(context.Background(), p.Dockerfile, analyzer.Options{Path: "Dockerfile", Config: c.Options.Config, BuildArgs: c.Options.BuildArgs, Now: Now})
+	res, err := analyzer.Check(context.Background(), p.Dockerfile, analyzer.Options{Path: "Dockerfile", Target: c.Options.Target, Config: c.Options.Config, BuildArgs: c.Options.BuildArgs, Now: Now})
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}

@@ -49,6 +49,8 @@ type DebianRelease struct {
 	Codename string `yaml:"codename"`
 	Glibc    string `yaml:"glibc"`
 	GCC      string `yaml:"gcc"`
+	// Python3 is the minor of Debian's own python3 package.
+	Python3 string `yaml:"python3"`
 }
 
 // UbuntuRelease is one Ubuntu release used as a build image.
@@ -102,15 +104,35 @@ type Removal struct {
 	Name   string `yaml:"name"`
 	Since  string `yaml:"since"`
 	Reason string `yaml:"reason"`
-	re     *regexp.Regexp
+	// Replacement names the family that replaces a removed one when it is
+	// not the same family on a newer Debian (nodejs20 → nodejs22).
+	Replacement string `yaml:"replacement"`
+	// Alternative is advice when no distroless image replaces it.
+	Alternative string `yaml:"alternative"`
+	// Version is the language version the removed image shipped, when it
+	// differs from the family's current one (python3-debian12: 3.11).
+	Version string `yaml:"version"`
+	re      *regexp.Regexp
 }
 
 // Image describes a builder or runtime image repository and its tags.
 type Image struct {
-	Name          string          `yaml:"name"`
-	Kind          string          `yaml:"kind"` // go, python, node, java, rust, dotnet, native, ruby, php, os, server, …
-	Toolchain     bool            `yaml:"toolchain"`
-	ToolchainTag  string          `yaml:"toolchain_tag"` // tag word that marks a toolchain variant ("jdk")
+	Name         string `yaml:"name"`
+	Kind         string `yaml:"kind"` // go, python, node, java, rust, dotnet, native, ruby, php, os, server, …
+	Toolchain    bool   `yaml:"toolchain"`
+	ToolchainTag string `yaml:"toolchain_tag"` // tag word that marks a toolchain variant ("jdk")
+	// RuntimeTags are tag words that mark runtime-only variants ("jre");
+	// when set, every other tag carries the toolchain (eclipse-temurin:21
+	// is the JDK).
+	RuntimeTags []string `yaml:"runtime_tags"`
+	// CCompiler is true when the image's Debian variants ship a C
+	// compiler (gcc); slim and alpine variants never do.
+	CCompiler bool `yaml:"c_compiler"`
+	// VersionIsDebian is true when the tag's version is the Debian
+	// release itself (debian:12-slim).
+	VersionIsDebian bool `yaml:"version_is_debian"`
+	// Workdir is the image's WORKDIR when it is not "/".
+	Workdir       string          `yaml:"workdir"`
 	SlimIsRuntime bool            `yaml:"slim_is_runtime"`
 	TagPattern    string          `yaml:"tag_pattern"`
 	WhyNot        string          `yaml:"why_not"`
@@ -120,10 +142,7 @@ type Image struct {
 	EOL           []string        `yaml:"eol"`
 	Ubuntu        bool            `yaml:"ubuntu"`
 	Musl          bool            `yaml:"musl"`
-	// VersionIsDebian marks images whose tag version is the Debian
-	// release itself (debian:12, debian:12.11-slim).
-	VersionIsDebian bool   `yaml:"version_is_debian"`
-	Deprecated      string `yaml:"deprecated"`
+	Deprecated    string          `yaml:"deprecated"`
 	// Env is the environment the image sets; it tells image variables
 	// from typos when linting offline.
 	Env   []string `yaml:"env"`
@@ -173,9 +192,12 @@ type JavaPolicy struct {
 
 // GoPolicy holds Go facts.
 type GoPolicy struct {
-	Builder    string      `yaml:"builder"`
-	CgoModules []CgoModule `yaml:"cgo_modules"`
-	CgoTags    []string    `yaml:"cgo_tags"`
+	Builder string `yaml:"builder"`
+	// CgoOffWithoutCompilerSince is the Go release from which cgo is off
+	// by default when no C compiler is on PATH.
+	CgoOffWithoutCompilerSince string      `yaml:"cgo_off_without_compiler_since"`
+	CgoModules                 []CgoModule `yaml:"cgo_modules"`
+	CgoTags                    []string    `yaml:"cgo_tags"`
 }
 
 // CgoModule is a Go module that needs cgo.
@@ -255,6 +277,7 @@ type Packages struct {
 	CopyableLibraries []CopyableLibrary `yaml:"copyable_libraries"`
 	RuntimeTools      []string          `yaml:"runtime_tools"`
 	Toolchain         []string          `yaml:"toolchain"`
+	ToolchainNotBuild []string          `yaml:"toolchain_not_build"`
 }
 
 // CopyableLibrary is a runtime library whose files can be copied.

@@ -65,6 +65,10 @@ func TestImageDebian(t *testing.T) {
 		{"rust", "1-bookworm", 12, true},
 		{"rust", "1.75", 12, true},
 		{"maven", "3.9-eclipse-temurin-21", 0, false},
+		{"debian", "12-slim", 12, true},
+		{"debian", "12.5", 12, true},
+		{"debian", "bookworm-slim", 12, true},
+		{"debian", "stable-slim", 13, true},
 	}
 	for _, tc := range cases {
 		got, ok := c.ImageDebian(c.LookupImage(tc.image), tc.tag)
@@ -97,5 +101,76 @@ func TestParseDistroless(t *testing.T) {
 	}
 	if got := c.UnversionedDebian("2025-01-01"); got != 12 {
 		t.Errorf("unversioned 2025 = %d", got)
+	}
+}
+
+func TestToolchainTagsOfJDKVendors(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	cases := []struct {
+		image, tag string
+		want       bool
+	}{
+		{"eclipse-temurin", "21", true},
+		{"eclipse-temurin", "21-jdk-noble", true},
+		{"eclipse-temurin", "21-jre", false},
+		{"eclipse-temurin", "21-jre-alpine", false},
+		{"amazoncorretto", "21", true},
+		{"amazoncorretto", "21-al2023-headless", false},
+		{"openjdk", "17-jdk-slim", true},
+		{"golang", "1.26-alpine", true},
+		{"python", "3.13-slim-trixie", false},
+		{"python", "3.13", true},
+		{"node", "22-alpine", false},
+	}
+	for _, tc := range cases {
+		if got := c.LookupImage(tc.image).IsToolchainTag(tc.tag); got != tc.want {
+			t.Errorf("%s:%s toolchain = %v, want %v", tc.image, tc.tag, got, tc.want)
+		}
+	}
+}
+
+func TestCCompilerAndDebianPython(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	for tag, want := range map[string]bool{"1.26": true, "1.26-bookworm": true, "1.26-alpine": false, "alpine": false} {
+		if got := c.LookupImage("golang").HasCCompiler(tag); got != want {
+			t.Errorf("golang:%s has a C compiler = %v, want %v", tag, got, want)
+		}
+	}
+	if c.LookupImage("python").HasCCompiler("3.13-slim-trixie") {
+		t.Error("python slim has no gcc")
+	}
+	if c.LookupImage("debian").HasCCompiler("trixie") {
+		t.Error("debian has no gcc")
+	}
+	if got := c.DebianPython3(12); got != "3.11" {
+		t.Errorf("bookworm python3 = %q", got)
+	}
+	if got := c.DebianPython3(13); got != "3.13" {
+		t.Errorf("trixie python3 = %q", got)
+	}
+	if c.LookupImage("golang").Workdir != "/go" || c.Go.CgoOffWithoutCompilerSince != "1.20" {
+		t.Error("golang workdir / cgo default missing")
+	}
+	r := c.ParseDistroless("nodejs20-debian12", "")
+	if r.Removed == nil {
+		t.Fatal("nodejs20-debian12 not removed")
+	}
+	if r := c.ParseDistroless("nodejs20", ""); r.Removed == nil || r.Removed.Replacement != "nodejs22" {
+		t.Errorf("nodejs20 replacement = %+v", r.Removed)
+	}
+	if r := c.ParseDistroless("python3-debian12", ""); r.Removed == nil || r.Removed.Version != "3.11" {
+		t.Errorf("python3-debian12 version = %+v", r.Removed)
+	}
+}
+
+func TestIsBuildPackage(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	for pkg, want := range map[string]bool{"gcc": true, "libpq-dev": true, "build-base": true, "nodejs": false, "git": false, "curl": false} {
+		if got := c.IsBuildPackage(pkg); got != want {
+			t.Errorf("IsBuildPackage(%s) = %v, want %v", pkg, got, want)
+		}
 	}
 }

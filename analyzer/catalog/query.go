@@ -250,13 +250,13 @@ func (c *Catalog) ImageDebian(im *Image, tag string) (int, bool) {
 		return 0, false
 	}
 	v := TagVersion(tag)
-	if d, ok := im.AliasDebian[tag]; ok {
-		return d, true
-	}
 	if im.VersionIsDebian && v != "" {
 		if d, err := strconv.Atoi(Major(v)); err == nil {
 			return d, true
 		}
+	}
+	if d, ok := im.AliasDebian[tag]; ok {
+		return d, true
 	}
 	if v == "" {
 		if d, ok := im.AliasDebian[""]; ok {
@@ -287,6 +287,14 @@ func (im *Image) IsToolchainTag(tag string) bool {
 	if im == nil {
 		return false
 	}
+	if len(im.RuntimeTags) > 0 {
+		for _, w := range im.RuntimeTags {
+			if HasWord(tag, w) || strings.Contains(tag, w) {
+				return false
+			}
+		}
+		return true
+	}
 	if im.ToolchainTag != "" {
 		return HasWord(tag, im.ToolchainTag) || strings.Contains(tag, im.ToolchainTag)
 	}
@@ -297,6 +305,27 @@ func (im *Image) IsToolchainTag(tag string) bool {
 		return false
 	}
 	return true
+}
+
+// HasCCompiler reports whether the image at this tag ships a C compiler:
+// the full Debian variants of golang, python, node, rust and gcc do; slim
+// and alpine variants do not.
+func (im *Image) HasCCompiler(tag string) bool {
+	if im == nil || !im.CCompiler || im.IsAlpine(tag) {
+		return false
+	}
+	return !HasWord(tag, "slim") && tag != "slim"
+}
+
+// DebianPython3 returns the minor of Debian's python3 on a release, "" when
+// unknown.
+func (c *Catalog) DebianPython3(debian int) string {
+	for _, d := range c.Debian {
+		if d.Version == debian {
+			return d.Python3
+		}
+	}
+	return ""
 }
 
 // IsEOL reports whether a version of the image is end of life.
@@ -401,6 +430,16 @@ func (c *Catalog) IsRuntimeTool(pkg string) bool { return contains(c.Packages.Ru
 // IsToolchainPackage reports whether a Debian package is a build tool.
 func (c *Catalog) IsToolchainPackage(pkg string) bool {
 	return contains(c.Packages.Toolchain, pkg) || strings.HasSuffix(pkg, "-dev")
+}
+
+// IsBuildPackage reports whether installing a Debian or Alpine package shows
+// that a stage compiles: a toolchain package that is not also a runtime
+// (nodejs) or a source fetcher (git).
+func (c *Catalog) IsBuildPackage(pkg string) bool {
+	if contains(c.Packages.ToolchainNotBuild, pkg) {
+		return false
+	}
+	return c.IsToolchainPackage(pkg) || pkg == "build-base" || pkg == "musl-dev"
 }
 
 // InDistroless reports whether a package is already in every distroless

@@ -194,7 +194,7 @@ func Run(path string, src []byte, recipes []*Recipe, opt Options) (*Proposal, er
 		p.Status = Unchanged
 		return p, nil
 	}
-	if err := SelfCheck(out); err != nil {
+	if err := SelfCheckTarget(out, opt.Target); err != nil {
 		// A proposal that fails our own lint would be the worst thing to
 		// ship: decline instead, loudly.
 		p.Status = Declined

@@ -12,12 +12,20 @@ import (
 // SHELL; CMD, ENTRYPOINT and HEALTHCHECK are exec form; every COPY --from
 // names an existing stage or an image; a distroless base is pinned to a
 // published Debian release and not removed.
-func SelfCheck(text string) error {
+func SelfCheck(text string) error { return SelfCheckTarget(text, "") }
+
+// SelfCheckTarget is SelfCheck for the stage named target ("" for the
+// last stage): a shipped stage converted in place may be followed by
+// test or dev stages.
+func SelfCheckTarget(text, target string) error {
 	f, err := dockerfile.Parse("", []byte(text), dockerfile.Options{})
 	if err != nil {
 		return fmt.Errorf("does not parse: %w", err)
 	}
-	final := f.Stages[len(f.Stages)-1]
+	final, err := f.Target(target)
+	if err != nil {
+		return fmt.Errorf("target: %w", err)
+	}
 	root := final.RootBase()
 	distroless := root.IsDistroless() || strings.Contains(root.Tag, "chiseled")
 	for _, in := range final.Instructions {

@@ -19,6 +19,22 @@ type Target struct {
 	Static bool
 }
 
+// SupportedDebian moves a conversion configured for a Debian release whose
+// native images (static, base, cc) are past their end of support to the
+// default release, with a note: distill does not propose images that get
+// no security fixes.
+func SupportedDebian(in *convert.Input, p *convert.Plan) {
+	debian := in.Options.Debian
+	def := in.Catalog.Distroless.DefaultDebian
+	if debian == def {
+		return
+	}
+	if eos, ok := in.Catalog.EndOfSupport("cc", debian); ok && !in.Options.Now.Before(eos.AddDate(0, 0, 1)) {
+		in.Options.Debian = def
+		p.Note(convert.Behavior, "images.debian is %d, but the Debian %d distroless images reached their end of support on %s and get no security fixes; the conversion uses Debian %d", debian, debian, eos.Format("2006-01-02"), def)
+	}
+}
+
 // NewTarget returns the pinned distroless reference for a family.
 func NewTarget(in *convert.Input, family string, static bool) Target {
 	im := in.Catalog.DistrolessImage(family)

@@ -71,6 +71,7 @@ func hasNativeBuild(in *convert.Input) bool {
 
 func convertNative(in *convert.Input) (*convert.Result, error) {
 	p := in.NewPlan()
+	SupportedDebian(in, p)
 	prog, why := in.ResolveProgram(p.Runtime)
 	if why != "" {
 		return convert.Declinef([]string{"start the program directly with an exec-form ENTRYPOINT and move the startup logic into the program (flags or environment variables)", "keep a shell-based image such as debian:trixie-slim in a multi-stage build"},
@@ -93,7 +94,7 @@ func convertNative(in *convert.Input) (*convert.Result, error) {
 			"distill cannot tell which build step produces %q, the program the image runs", argv0), nil
 	}
 	if out.Ephemeral {
-		return CacheMountDecline(out), nil
+		return CacheMountDecline(out, loc.Artifact.Path), nil
 	}
 	b := out.Build.(*cBuild)
 	builder := BuilderOf(in, out.Stage)
@@ -203,7 +204,7 @@ func convertNative(in *convert.Input) (*convert.Result, error) {
 	}
 	if b.Kind != "compile" && len(facts.Read) == 0 && !in.Context.Known() && preinstalledDev(builder) {
 		p.Note(convert.Risk, "%s comes with many development libraries (libcurl, libpq, libxml2, libsqlite3, …); if the build links one of them, the program fails on %s with \"cannot open shared object file\". Check with `ldd %s` in the build stage: every library must be glibc, libstdc++, libgcc_s, libgomp, libssl/libcrypto%s",
-			builder.Ref.Familiar(), t.Image, out.Path, zlibNote(t.Debian))
+			builder.Ref.Familiar(), t.Image, loc.Artifact.Path, zlibNote(t.Debian))
 	}
 	return Finish(in, p, t, loc, prog)
 }
@@ -335,9 +336,11 @@ func orUnknown(s string) string {
 	return s
 }
 
-// setBuilder replaces the builder image: the shipped stage's own FROM is
-// rewritten by the split, others directly.
-func setBuilder(in *convert.Input, p *convert.Plan, b Builder, image string) {
+// SetBuilder replaces the builder image: the shipped stage's own FROM is
+// rewritten by the split, others directly. An image chosen through ARGs
+// keeps them when only the tag's suffix changes.
+func SetBuilder(in *convert.Input, p *convert.Plan, b Builder, image string) {
+	image = keepArgs(in, b, image)
 	if b.Stage == in.Target {
 		p.TargetImage = image
 		return
@@ -345,11 +348,43 @@ func setBuilder(in *convert.Input, p *convert.Plan, b Builder, image string) {
 	p.SetBuilderImage(b.Stage, image)
 }
 
-// CacheMountDecline explains that the program only exists inside a cache
-// mount of the RUN that built it.
-func CacheMountDecline(out *Output) *convert.Result {
-	return convert.Declinef([]string{"copy the binary out of the cache in the same RUN (`… && cp " + out.Path + " /usr/local/bin/`) and COPY it from there"},
-		"%s is built inside a RUN --mount=type=cache (line %d), which is not part of the image: copy the binary out of the cache in the same RUN", out.Path, out.Step.Instruction.StartLine)
+func setBuilder(in *convert.Input, p *convert.Plan, b Builder, image string) {
+	SetBuilder(in, p, b, image)
+}
+
+// keepArgs rewrites a FROM written with ARGs (rust:${RUST_VERSION}-slim)
+// into the new image by changing only what differs: a codename, or a
+// suffix added to the tag.
+func keepArgs(in *convert.Input, b Builder, image string) string {
+	raw := b.Stage.From.From.Image
+	if !strings.Contains(raw, "$") || b.Ref.Digest != "" {
+		return image
+	}
+	_, newTag, ok := strings.Cut(dockerfile.ParseImageRef(image).Familiar(), ":")
+	oldTag := b.Ref.Tag
+	if !ok {
+		return image
+	}
+	if strings.HasPrefix(newTag, oldTag) && oldTag != "" && dockerfile.ParseImageRef(image).Name() == b.Ref.Name() {
+		return raw + newTag[len(oldTag):]
+	}
+	for _, w := range strings.Split(oldTag, "-") {
+		if d := in.Catalog.DebianByCodename(w); d != 0 {
+			for _, nw := range strings.Split(newTag, "-") {
+				if nd := in.Catalog.DebianByCodename(nw); nd != 0 && strings.Count(raw, w) == 1 {
+					return strings.Replace(raw, w, nw, 1)
+				}
+			}
+		}
+	}
+	return image
+}
+
+// CacheMountDecline explains that the program (file, in the build stage)
+// only exists inside a cache mount of the RUN that built it.
+func CacheMountDecline(out *Output, file string) *convert.Result {
+	return convert.Declinef([]string{"copy the binary out of the cache in the same RUN (`… && cp " + file + " /usr/local/bin/`) and COPY it from there"},
+		"%s is built inside a RUN --mount=type=cache (line %d), which is gone when that RUN ends, so no later instruction can copy it", file, out.Step.Instruction.StartLine)
 }
 
 // prebuilt is a program the Dockerfile does not build: copied from the
@@ -458,6 +493,11 @@ func prebuiltOf(in *convert.Input) (*prebuilt, bool) {
 func convertPrebuilt(in *convert.Input, p *convert.Plan, prog *convert.Program, pb *prebuilt) (*convert.Result, error) {
 	name := strings.ToLower(path.Base(pb.Source))
 	debian := in.Options.Debian
+	// Tools and libraries the image installs decline first: they are
+	// missing whatever the binary's linking.
+	if _, d := checkRuntime(in, &convert.Plan{In: in}, NewTarget(in, "cc", false)); d != nil {
+		return d, nil
+	}
 	if strings.Contains(name, "static") {
 		loc, ok := in.LocateProgram(prog.Argv()[0], p.Runtime.Workdir, []convert.Artifact{{Stage: pb.Stage, Path: pb.Path}})
 		if ok {

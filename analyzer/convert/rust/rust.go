@@ -274,6 +274,7 @@ func imageEnv(in *convert.Input, st *dockerfile.Stage, key string) (string, bool
 
 func convertRust(in *convert.Input) (*convert.Result, error) {
 	p := in.NewPlan()
+	native.SupportedDebian(in, p)
 	facts := readCargo(in)
 	prog, why := in.ResolveProgram(p.Runtime)
 	if why != "" {
@@ -296,7 +297,7 @@ func convertRust(in *convert.Input) (*convert.Result, error) {
 			"distill cannot tell which cargo build produces %q, the program the image runs", argv[0]), nil
 	}
 	if out.Ephemeral {
-		return native.CacheMountDecline(out), nil
+		return native.CacheMountDecline(out, loc.Artifact.Path), nil
 	}
 	cb := out.Build.(*cargoBuild)
 	builder := native.BuilderOf(in, out.Stage)
@@ -382,7 +383,7 @@ func convertRust(in *convert.Input) (*convert.Result, error) {
 	p.Note(convert.Change, "the binary is built for the gnu target, so it links glibc and libgcc_s dynamically and runs on %s (base images lack libgcc_s)", t.Image)
 	switch {
 	case len(facts.Read) == 0:
-		p.Note(convert.Risk, "without Cargo.toml and Cargo.lock distill cannot see crates that link system libraries (pq-sys through diesel, libsqlite3-sys without `bundled`, rdkafka with dynamic-linking, …): run `ldd %s` in the build stage — every library must be in %s (glibc, libgcc_s, libstdc++, libssl/libcrypto%s)", out.Path, t.Image, zlibNote(t.Debian))
+		p.Note(convert.Risk, "without Cargo.toml and Cargo.lock distill cannot see crates that link system libraries (pq-sys through diesel, libsqlite3-sys without `bundled`, rdkafka with dynamic-linking, …): run `ldd %s` in the build stage — every library must be in %s (glibc, libgcc_s, libstdc++, libssl/libcrypto%s)", loc.Artifact.Path, t.Image, zlibNote(t.Debian))
 	case len(unknown) > 0:
 		p.Note(convert.Risk, "Cargo.lock has -sys crates distill does not know (%s): if one links a system library dynamically, check `ldd` on the binary — every library must be in %s", strings.Join(unknown, ", "), t.Image)
 	}
@@ -547,14 +548,8 @@ func refWithTag(r dockerfile.ImageRef) string {
 	return r.Familiar()
 }
 
-// setBuilder replaces the builder image: the shipped stage's own FROM is
-// rewritten by the split, others directly.
 func setBuilder(in *convert.Input, p *convert.Plan, b native.Builder, image string) {
-	if b.Stage == in.Target {
-		p.TargetImage = image
-		return
-	}
-	p.SetBuilderImage(b.Stage, image)
+	native.SetBuilder(in, p, b, image)
 }
 
 // cachingNote suggests caching dependencies when the build copies the

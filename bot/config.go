@@ -1,0 +1,182 @@
+// Package bot wires distill's GitHub App together: configuration, the
+// database, the job queue, the webhook endpoint, the handlers and the HTTP
+// server. It holds no review logic of its own.
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/distill-bot/distill/bot/ghapp"
+)
+
+// Config is the configuration of `distill serve`, from flags and
+// DISTILL_* environment variables.
+type Config struct {
+	AppID          int64
+	PrivateKeyFile string
+	PrivateKey     string // PEM, instead of the file
+	WebhookSecret  string
+	// PreviousWebhookSecret is also accepted, for rotation without
+	// downtime.
+	PreviousWebhookSecret string
+	GitHubURL             string
+	DatabaseURL           string
+	Listen                string
+	WebhookPath           string
+	LogLevel              string
+	Concurrency           int
+	// BuildkitHost enables verification builds (BUILDKIT_HOST).
+	BuildkitHost string
+	// CheckName is the name of the check run.
+	CheckName string
+	// MutationPause spaces content-creating GitHub requests.
+	MutationPause time.Duration
+	// PollInterval is the job queue's poll interval.
+	PollInterval time.Duration
+	// RetryBase is the first retry delay of failed jobs.
+	RetryBase time.Duration
+}
+
+// Defaults returns the configuration defaults.
+func Defaults() Config {
+	return Config{
+		GitHubURL:     ghapp.DefaultBaseURL,
+		DatabaseURL:   "distill.db",
+		Listen:        ":8080",
+		WebhookPath:   "/webhook",
+		LogLevel:      "info",
+		Concurrency:   4,
+		CheckName:     "distill",
+		MutationPause: time.Second,
+		PollInterval:  250 * time.Millisecond,
+		RetryBase:     10 * time.Second,
+	}
+}
+
+// EnvVar documents one environment variable.
+type EnvVar struct{ Name, Flag, Help string }
+
+// Env lists the environment variables serve reads (the README's
+// configuration reference is generated from the same list by a test).
+var Env = []EnvVar{
+	{"DISTILL_APP_ID", "--app-id", "GitHub App ID (App settings → About)"},
+	{"DISTILL_PRIVATE_KEY_FILE", "--private-key-file", "path of the App's private key (.pem)"},
+	{"DISTILL_PRIVATE_KEY", "", "the private key PEM itself, instead of a file"},
+	{"DISTILL_WEBHOOK_SECRET", "--webhook-secret", "webhook secret (App settings → Webhook secret)"},
+	{"DISTILL_WEBHOOK_SECRET_FILE", "--webhook-secret-file", "file holding the webhook secret"},
+	{"DISTILL_WEBHOOK_SECRET_PREVIOUS", "", "a previous webhook secret still accepted during rotation"},
+	{"DISTILL_GITHUB_URL", "--github-url", "REST API base URL (default https://api.github.com/; GHES: https://HOST/api/v3/)"},
+	{"DISTILL_DATABASE_URL", "--database-url", "database: a SQLite file path (default distill.db) or postgres://…; DATABASE_URL is read too"},
+	{"DISTILL_LISTEN", "--listen", "HTTP listen address (default :8080)"},
+	{"DISTILL_WEBHOOK_PATH", "--webhook-path", "webhook route (default /webhook)"},
+	{"DISTILL_LOG_LEVEL", "--log-level", "debug, info, warn or error (default info)"},
+	{"DISTILL_CONCURRENCY", "--concurrency", "jobs worked at once per process (default 4)"},
+	{"BUILDKIT_HOST", "--buildkit-host", "BuildKit daemon for verification builds (unix:///… or tcp://…); empty disables verification"},
+}
+
+// FromEnv fills unset fields from the environment.
+func (c *Config) FromEnv(getenv func(string) string) error {
+	str := func(dst *string, names ...string) {
+		if *dst != "" {
+			return
+		}
+		for _, n := range names {
+			if v := getenv(n); v != "" {
+				*dst = v
+				return
+			}
+		}
+	}
+	if c.AppID == 0 {
+		if v := getenv("DISTILL_APP_ID"); v != "" {
+			id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("DISTILL_APP_ID=%q is not a number: use the numeric App ID from the App's settings page", v)
+			}
+			c.AppID = id
+		}
+	}
+	str(&c.PrivateKeyFile, "DISTILL_PRIVATE_KEY_FILE")
+	str(&c.PrivateKey, "DISTILL_PRIVATE_KEY")
+	str(&c.WebhookSecret, "DISTILL_WEBHOOK_SECRET")
+	if c.WebhookSecret == "" {
+		if f := getenv("DISTILL_WEBHOOK_SECRET_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return fmt.Errorf("DISTILL_WEBHOOK_SECRET_FILE: %w", err)
+			}
+			c.WebhookSecret = strings.TrimSpace(string(b))
+		}
+	}
+	str(&c.PreviousWebhookSecret, "DISTILL_WEBHOOK_SECRET_PREVIOUS")
+	str(&c.GitHubURL, "DISTILL_GITHUB_URL")
+	str(&c.DatabaseURL, "DISTILL_DATABASE_URL", "DATABASE_URL")
+	str(&c.Listen, "DISTILL_LISTEN")
+	str(&c.WebhookPath, "DISTILL_WEBHOOK_PATH")
+	str(&c.LogLevel, "DISTILL_LOG_LEVEL")
+	str(&c.BuildkitHost, "BUILDKIT_HOST")
+	if c.Concurrency == 0 {
+		if v := getenv("DISTILL_CONCURRENCY"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("DISTILL_CONCURRENCY=%q must be a positive number", v)
+			}
+			c.Concurrency = n
+		}
+	}
+	return nil
+}
+
+// Validate reports the first missing or invalid setting with how to fix it.
+func (c *Config) Validate() error {
+	var problems []string
+	if c.AppID <= 0 {
+		problems = append(problems, "the GitHub App ID is missing: set --app-id or DISTILL_APP_ID (App settings → About → App ID)")
+	}
+	if c.PrivateKeyFile == "" && c.PrivateKey == "" {
+		problems = append(problems, "the App private key is missing: set --private-key-file or DISTILL_PRIVATE_KEY_FILE (a .pem generated in the App settings), or DISTILL_PRIVATE_KEY with the PEM itself")
+	}
+	if c.WebhookSecret == "" {
+		problems = append(problems, "the webhook secret is missing: set --webhook-secret, DISTILL_WEBHOOK_SECRET or DISTILL_WEBHOOK_SECRET_FILE (the secret entered in the App settings)")
+	}
+	if !strings.HasPrefix(c.WebhookPath, "/") {
+		problems = append(problems, fmt.Sprintf("--webhook-path %q must start with /", c.WebhookPath))
+	}
+	if !strings.HasPrefix(c.GitHubURL, "http://") && !strings.HasPrefix(c.GitHubURL, "https://") {
+		problems = append(problems, fmt.Sprintf("--github-url %q must be an http(s) URL such as https://api.github.com/ or https://github.example.com/api/v3/", c.GitHubURL))
+	}
+	if _, err := ParseLevel(c.LogLevel); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// Key returns the private key PEM.
+func (c *Config) Key() ([]byte, error) {
+	if c.PrivateKey != "" {
+		return []byte(c.PrivateKey), nil
+	}
+	b, err := os.ReadFile(c.PrivateKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("reading the App private key: %w (check --private-key-file / DISTILL_PRIVATE_KEY_FILE)", err)
+	}
+	return b, nil
+}
+
+// ParseLevel parses a log level.
+func ParseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("log level %q is not one of debug, info, warn, error", s)
+	}
+	return l, nil
+}

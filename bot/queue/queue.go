@@ -1,0 +1,84 @@
+// Package queue sets up River, distill's durable job queue, on the store's
+// database (SQLite or Postgres through database/sql): the same migrations,
+// the same pool, retries with exponential backoff, snoozes for rate limits.
+package queue
+
+import (
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/distill-bot/distill/bot/store"
+)
+
+// Client is the River client type distill uses.
+type Client = river.Client[*sql.Tx]
+
+// Config configures the queue.
+type Config struct {
+	DB      *store.DB
+	Workers *river.Workers
+	Log     *slog.Logger
+	// Concurrency is the number of jobs worked at once (default 4).
+	Concurrency int
+	// PollInterval is how often idle workers look for new jobs (default
+	// 250 ms; database/sql drivers have no LISTEN/NOTIFY).
+	PollInterval time.Duration
+	// RetryBase is the first retry delay (default 10 s), doubled per
+	// attempt up to 30 minutes.
+	RetryBase time.Duration
+	// InsertOnly creates a client that only enqueues (no workers).
+	InsertOnly bool
+}
+
+// New creates the River client.
+func New(cfg Config) (*Client, error) {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 250 * time.Millisecond
+	}
+	if cfg.RetryBase <= 0 {
+		cfg.RetryBase = 10 * time.Second
+	}
+	rc := &river.Config{
+		Logger:            cfg.Log,
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     cfg.PollInterval / 5,
+		PollOnly:          true,
+		MaxAttempts:       10,
+		RetryPolicy:       &backoff{base: cfg.RetryBase},
+		// Completed jobs are kept a week so redeliveries within GitHub's
+		// redelivery window (3 days, 7 on GHES) stay deduplicated.
+		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
+		JobTimeout:                  15 * time.Minute,
+	}
+	if !cfg.InsertOnly {
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Concurrency}}
+		rc.Workers = cfg.Workers
+	}
+	c, err := river.NewClient(cfg.DB.RiverDriver(), rc)
+	if err != nil {
+		return nil, fmt.Errorf("creating the job queue: %w", err)
+	}
+	return c, nil
+}
+
+// backoff retries after base·2^(attempt−1), capped at 30 minutes, with ±10 %
+// jitter so that failures across many jobs do not retry in lockstep.
+type backoff struct{ base time.Duration }
+
+func (b *backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	d := b.base << min(job.Attempt-1, 20)
+	if d > 30*time.Minute || d <= 0 {
+		d = 30 * time.Minute
+	}
+	jitter := time.Duration(rand.Int64N(int64(d)/5+1)) - d/10
+	return time.Now().Add(d + jitter)
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// migrations are distill's own schema changes, applied in order once.
+// Append only; never edit a released migration.
+var migrations = []string{
+	`CREATE TABLE IF NOT EXISTS distill_deliveries (
+		delivery_id     TEXT PRIMARY KEY,
+		event           TEXT NOT NULL,
+		action          TEXT NOT NULL DEFAULT '',
+		installation_id BIGINT NOT NULL DEFAULT 0,
+		repo            TEXT NOT NULL DEFAULT '',
+		received_at     BIGINT NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS distill_pr_heads (
+		repo       TEXT NOT NULL,
+		number     BIGINT NOT NULL,
+		head_sha   TEXT NOT NULL,
+		state      TEXT NOT NULL DEFAULT 'open',
+		updated_at BIGINT NOT NULL,
+		PRIMARY KEY (repo, number)
+	)`,
+	`CREATE TABLE IF NOT EXISTS distill_reviews (
+		repo      TEXT NOT NULL,
+		number    BIGINT NOT NULL,
+		head_sha  TEXT NOT NULL,
+		review_id BIGINT NOT NULL,
+		check_run_id BIGINT NOT NULL DEFAULT 0,
+		posted_at BIGINT NOT NULL,
+		PRIMARY KEY (repo, number, head_sha)
+	)`,
+	`CREATE TABLE IF NOT EXISTS distill_findings (
+		repo         TEXT NOT NULL,
+		number       BIGINT NOT NULL,
+		fingerprint  TEXT NOT NULL,
+		path         TEXT NOT NULL,
+		rule         TEXT NOT NULL,
+		first_sha    TEXT NOT NULL,
+		resolved_sha TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (repo, number, fingerprint)
+	)`,
+	`CREATE TABLE IF NOT EXISTS distill_installations (
+		id           BIGINT PRIMARY KEY,
+		account      TEXT NOT NULL,
+		account_type TEXT NOT NULL DEFAULT '',
+		selection    TEXT NOT NULL DEFAULT '',
+		suspended    INTEGER NOT NULL DEFAULT 0,
+		deleted      INTEGER NOT NULL DEFAULT 0,
+		updated_at   BIGINT NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS distill_installation_repos (
+		installation_id BIGINT NOT NULL,
+		repo_id         BIGINT NOT NULL,
+		full_name       TEXT NOT NULL,
+		added_at        BIGINT NOT NULL,
+		PRIMARY KEY (installation_id, repo_id)
+	)`,
+}
+
+// RiverDriver returns the River driver for the database.
+func (d *DB) RiverDriver() riverdriver.Driver[*sql.Tx] {
+	if d.Dialect == Postgres {
+		return riverdatabasesql.New(d.DB)
+	}
+	return riversqlite.New(d.DB)
+}
+
+// Migrate brings River's schema and distill's tables up to date. On
+// Postgres it holds an advisory lock, so replicas starting together
+// migrate one at a time; SQLite serialises writers itself.
+func (d *DB) Migrate(ctx context.Context) error {
+	// execer is the session distill's own migrations run on: a dedicated
+	// connection holding the advisory lock on Postgres, the pool (of one
+	// connection) on SQLite.
+	var execer interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+		BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+	} = d.DB
+	if d.Dialect == Postgres {
+		conn, err := d.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727274)`); err != nil {
+			return fmt.Errorf("migrate: taking the migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(727274)`)
+		execer = conn
+	}
+	conn := execer
+	migrator, err := rivermigrate.New(d.RiverDriver(), nil)
+	if err != nil {
+		return fmt.Errorf("migrate: river: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate: river: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS distill_schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var current int
+	if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM distill_schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, d.Rebind(`INSERT INTO distill_schema_migrations (version, applied_at) VALUES (?, ?)`), v, now()); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate %d: %w", v, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate %d: %w", v, err)
+		}
+	}
+	return nil
+}

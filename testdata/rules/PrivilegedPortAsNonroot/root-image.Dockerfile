@@ -1,0 +1,4 @@
+FROM gcr.io/distroless/static-debian13
+COPY app /app
+EXPOSE 80
+ENTRYPOINT ["/app", "--port", "80"]
