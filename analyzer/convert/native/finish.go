@@ -55,6 +55,11 @@ func Finish(in *convert.Input, p *convert.Plan, t Target, loc *convert.Located, 
 	}
 	inPlace := willBeInPlace(in, p, loc, removable)
 	keepRelativePaths(in, p, loc, prog, inPlace)
+	if inPlace {
+		if d := slashKnownDir(in, p, loc); d != nil {
+			return d, nil
+		}
+	}
 	var extra []string
 	if !inPlace {
 		var d *convert.Result
@@ -101,6 +106,28 @@ func willBeInPlace(in *convert.Input, p *convert.Plan, loc *convert.Located, rem
 		}
 	}
 	return true
+}
+
+// slashKnownDir adds the trailing slash to a COPY into a directory such as
+// /usr/local/bin: the distroless image may not have that directory, and
+// without the slash COPY would create a file with the directory's name.
+func slashKnownDir(in *convert.Input, p *convert.Plan, loc *convert.Located) *convert.Result {
+	c := loc.Copy
+	if c == nil || strings.HasSuffix(c.Copy.Dest, "/") || len(c.Copy.Sources) != 1 || path.Clean(c.Copy.Sources[0]) != loc.Artifact.Path {
+		return nil
+	}
+	dest := convert.Absolute(in.WorkdirAt(c.Stage, c), c.Copy.Dest)
+	if dest == loc.ImagePath || !knownDirs[dest] {
+		return nil
+	}
+	orig := strings.TrimRight(c.Original, " \t")
+	if strings.Contains(orig, "\n") || !strings.HasSuffix(orig, c.Copy.Dest) {
+		return convert.Declinef([]string{"write the destination with a trailing slash (" + c.Copy.Dest + "/) and run `distill fix` again"},
+			"line %d copies the program into %s without a trailing slash; the distroless image may not have that directory, and distill cannot rewrite this COPY form", c.StartLine, c.Copy.Dest)
+	}
+	p.Editor.Replace(c, orig+"/")
+	p.Note(convert.Change, "the COPY into %s gets a trailing slash: without it, COPY would create a file named %s if the distroless image lacks the directory", c.Copy.Dest, c.Copy.Dest)
+	return nil
 }
 
 // builderName is the name Plan.Split gives the shipped stage when it
@@ -169,10 +196,11 @@ func runtimeCopies(in *convert.Input, p *convert.Plan, loc *convert.Located) ([]
 		return sourceTreeDirs(in, p, loc, from), nil
 	}
 	seen := map[string]bool{loc.ImagePath: true}
+	dirCopy := len(loc.Copy.Copy.Sources) == 1 && path.Clean(loc.Copy.Copy.Sources[0]) != loc.Artifact.Path
 	for _, st := range in.Chain {
 		for _, ins := range st.All(dockerfile.KindCopy, dockerfile.KindAdd) {
-			if ins == loc.Copy {
-				continue
+			if ins == loc.Copy && !dirCopy {
+				continue // the program itself
 			}
 			paths, ok := copiedPaths(in, st, ins)
 			if !ok {
@@ -314,7 +342,7 @@ func setcapDecline(in *convert.Input) *convert.Result {
 				return convert.Declinef([]string{
 					"let the program listen on a port ≥ 1024 (e.g. 8080) so it needs no capability, then run `distill fix` again",
 					"grant the capability at run time instead (docker run --cap-add, Kubernetes securityContext.capabilities.add) — a non-root process also needs ambient capabilities for that",
-				}, "line %d grants file capabilities with `%s`; distroless cannot run setcap, and copying the binary into a new stage drops the capability, so the program would lose the privilege it relies on (typically binding a port below 1024 as non-root)",
+				}, "line %d grants file capabilities with `%s`; the distroless stage cannot RUN setcap, and a COPY from a build stage may not carry the capability (an extended attribute) over, so the program would lose the privilege it relies on (typically binding a port below 1024 as non-root)",
 					rc.Instruction.StartLine, strings.TrimSpace(rc.Command.String()))
 			}
 		}

@@ -317,18 +317,59 @@ func Candidates(in *convert.Input, outputs []Output, prog, workdir string) []Can
 
 // Locate finds the program among the candidates and returns where it comes
 // from and the output that produced it.
-func Locate(in *convert.Input, prog, workdir string, cands []Candidate) (*convert.Located, *Output) {
+func Locate(in *convert.Input, prog, workdir string, outputs []Output, cands []Candidate) (*convert.Located, *Output) {
 	arts := make([]convert.Artifact, len(cands))
 	for i, c := range cands {
 		arts[i] = c.Artifact
 	}
 	loc, ok := in.LocateProgram(prog, workdir, arts)
 	if !ok {
-		return nil, nil
+		return locateInDir(in, prog, workdir, outputs)
 	}
 	for _, c := range cands {
 		if c.Stage == loc.Artifact.Stage && c.Path == loc.Artifact.Path {
 			return loc, c.Output
+		}
+	}
+	return nil, nil
+}
+
+// knownDirs exist in every base image distill converts from, so Docker
+// copies a file INTO them even without a trailing slash.
+var knownDirs = map[string]bool{"/usr/local/bin": true, "/usr/local/sbin": true, "/usr/bin": true, "/usr/sbin": true, "/bin": true, "/sbin": true}
+
+// locateInDir handles the COPY forms LocateProgram does not: a file copied
+// into an existing directory named without a trailing slash
+// (COPY --from=build /app/target/release/app /usr/local/bin), and a
+// directory copied whole (COPY --from=build /opt/app /opt/app).
+func locateInDir(in *convert.Input, prog, workdir string, outputs []Output) (*convert.Located, *Output) {
+	programs := convert.ProgramPath(workdir, prog)
+	for _, st := range in.Chain {
+		for _, ins := range st.All(dockerfile.KindCopy) {
+			if ins.Copy.From == "" || len(ins.Copy.Sources) != 1 {
+				continue
+			}
+			src := in.File.Stage(ins.Copy.From)
+			s := ins.Copy.Sources[0]
+			if src == nil || !strings.HasPrefix(s, "/") || strings.ContainsAny(s, "*?[$") || strings.Contains(ins.Copy.Dest, "$") {
+				continue
+			}
+			srcPath := path.Clean(s)
+			dst := convert.Absolute(in.WorkdirAt(st, ins), ins.Copy.Dest)
+			for _, p := range programs {
+				var from string
+				switch {
+				case knownDirs[dst] && p == path.Join(dst, path.Base(srcPath)):
+					from = srcPath
+				case strings.HasPrefix(p, dst+"/"):
+					from = path.Join(srcPath, strings.TrimPrefix(p, dst+"/"))
+				default:
+					continue
+				}
+				if o := Find(outputs, src, from); o != nil {
+					return &convert.Located{Artifact: convert.Artifact{Stage: src, Path: from, Run: o.Step.RunCommand}, Copy: ins, ImagePath: p}, o
+				}
+			}
 		}
 	}
 	return nil, nil

@@ -85,7 +85,7 @@ func convertNative(in *convert.Input) (*convert.Result, error) {
 	rec := newRecognizer(in)
 	outputs := Collect(in, in.Reachable(), rec.recognize)
 	cands := Candidates(in, outputs, argv0, p.Runtime.Workdir)
-	loc, out := Locate(in, argv0, p.Runtime.Workdir, cands)
+	loc, out := Locate(in, argv0, p.Runtime.Workdir, outputs, cands)
 	if loc == nil {
 		if pb, ok := prebuiltOf(in); ok {
 			return convertPrebuilt(in, p, prog, pb)
@@ -121,6 +121,9 @@ func convertNative(in *convert.Input) (*convert.Result, error) {
 		} else {
 			p.Note(convert.Change, "the program is linked statically (%s), so it needs no shared libraries and runs on %s", buildWhere(b), t.Image)
 			p.Note(convert.Risk, "glibc programs linked with -static still load glibc's NSS and iconv modules at run time for getaddrinfo, getpwnam and character conversion; %s has no glibc, so those calls can fail (the linker warns about them). If it warned, use %s instead", t.Image, in.Catalog.Ref("base", in.Options.Debian, "nonroot"))
+		}
+		if b.Kind != "compile" {
+			p.Note(convert.Risk, "-static reaches the link only if the %s build passes its LDFLAGS to the linker; confirm with `file %s` in the build stage that it says \"statically linked\" — a dynamic binary fails on %s with \"no such file or directory\"", b.Kind, loc.Artifact.Path, t.Image)
 		}
 		return Finish(in, p, t, loc, prog)
 	}
@@ -209,11 +212,16 @@ func convertNative(in *convert.Input) (*convert.Result, error) {
 	return Finish(in, p, t, loc, prog)
 }
 
-// describeCC names the libraries that made the recipe pick cc.
+// describeCC names the libraries that made the recipe pick cc, with the
+// reason when it is not plain C++.
 func describeCC(n Needs) string {
 	var names []string
 	for _, x := range n {
-		if x.Name != "glibc" {
+		switch {
+		case x.Name == "glibc":
+		case x.Why != "" && x.Why != "C++":
+			names = appendUnique(names, x.Name+" ("+x.Why+")")
+		default:
 			names = appendUnique(names, x.Name)
 		}
 	}
@@ -340,7 +348,10 @@ func orUnknown(s string) string {
 // rewritten by the split, others directly. An image chosen through ARGs
 // keeps them when only the tag's suffix changes.
 func SetBuilder(in *convert.Input, p *convert.Plan, b Builder, image string) {
-	image = keepArgs(in, b, image)
+	if kept := keepArgs(in, b, image); kept != image {
+		image = kept
+		p.Note(convert.Risk, "the build stage's FROM keeps its build arguments (%s): a --build-arg value other than the default must name a version that has this tag", image)
+	}
 	if b.Stage == in.Target {
 		p.TargetImage = image
 		return

@@ -32,6 +32,13 @@ func detect(in *convert.Input) bool {
 	if in.RootBase().Scratch {
 		return false // already minimal: the touch-up recipe handles it
 	}
+	// An image that runs an interpreter (a Python app with a Rust
+	// extension, a Node app with a Rust helper) belongs to that language.
+	if prog, why := in.ResolveProgram(in.CollectRuntime()); why == "" {
+		if b := path.Base(prog.Argv()[0]); b != "cargo" && in.Catalog.IsInterpreter(b) {
+			return false
+		}
+	}
 	if in.StageKinds(in.Reachable()...)["rust"] {
 		return true
 	}
@@ -291,7 +298,7 @@ func convertRust(in *convert.Input) (*convert.Result, error) {
 	}
 	outputs := native.Collect(in, in.Reachable(), recognizer(in, facts))
 	cands := native.Candidates(in, outputs, argv[0], p.Runtime.Workdir)
-	loc, out := native.Locate(in, argv[0], p.Runtime.Workdir, cands)
+	loc, out := native.Locate(in, argv[0], p.Runtime.Workdir, outputs, cands)
 	if loc == nil {
 		return convert.Declinef([]string{"build with `cargo build --release` and copy target/release/<name> (or the `cargo install --root /out` result) to the path the image runs"},
 			"distill cannot tell which cargo build produces %q, the program the image runs", argv[0]), nil
@@ -513,6 +520,9 @@ func fitRustBuilder(in *convert.Input, p *convert.Plan, b native.Builder, t nati
 	}
 	if b.Image != nil && (b.Image.Name == "debian" || b.Image.Name == "buildpack-deps") {
 		return native.FitGlibc(in, p, b, t)
+	}
+	if b.Image != nil && b.Debian != 0 && !hasCodename(cat, b.Ref.Tag) && b.Ref.Digest == "" && b.GlibcFits(cat, t.Debian) {
+		p.Note(convert.Risk, "the builder tag %s names no Debian release: if upstream moves it to a release newer than Debian %d, the binary will need a newer glibc than %s has — prefer a tag that names %s", refWithTag(b.Ref), t.Debian, t.Image, codename)
 	}
 	if b.Alpine {
 		return convert.Declinef(nil, "the binary is built for a gnu target on %s (Alpine); distill cannot tell which glibc it links", b.Ref.Familiar())
