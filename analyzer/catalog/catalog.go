@@ -228,6 +228,9 @@ type RustSysCrate struct {
 	// DynamicWhen, when set, means the crate is static by default and only
 	// these link the system library.
 	DynamicWhen []string `yaml:"dynamic_when"`
+	// Probe: the build script links the system library only when its
+	// development files are installed, else it builds it in statically.
+	Probe bool `yaml:"probe"`
 }
 
 // RustCrateUser is a dependency (with a feature) that pulls a -sys crate in.
@@ -241,6 +244,7 @@ type RustCrateUser struct {
 type NativePolicy struct {
 	Libraries       []NativeLibrary `yaml:"libraries"`
 	BuildOnlyDev    []string        `yaml:"build_only_dev"`
+	FullImageDev    []string        `yaml:"full_image_dev"`
 	StaticRemovable []string        `yaml:"static_removable"`
 	Interpreters    []string        `yaml:"interpreters"`
 	RuntimeDirs     []string        `yaml:"runtime_dirs"`

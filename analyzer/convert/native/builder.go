@@ -27,6 +27,41 @@ type Builder struct {
 	GCC string
 }
 
+// FullImage reports builders that come with the full buildpack-deps set of
+// development libraries (gcc, buildpack-deps, and the rust images other
+// than slim and alpine), so a build finds them without an apt-get install.
+func (b Builder) FullImage() bool {
+	if b.Image == nil || b.Alpine {
+		return false
+	}
+	tag := b.Ref.Tag
+	switch b.Image.Name {
+	case "gcc":
+		return true
+	case "buildpack-deps":
+		return !strings.Contains(tag, "curl") && !strings.Contains(tag, "scm")
+	case "rust", "lukemathwalker/cargo-chef":
+		return !strings.Contains(tag, "slim")
+	}
+	return false
+}
+
+// HasDevFiles reports whether the builder image itself provides a
+// library's development files.
+func (b Builder) HasDevFiles(c *catalog.Catalog, lib *catalog.NativeLibrary) bool {
+	if !b.FullImage() || lib == nil {
+		return false
+	}
+	for _, d := range lib.Dev {
+		for _, f := range c.Native.FullImageDev {
+			if d == f {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Known reports whether the builder's C library is known.
 func (b Builder) Known() bool { return b.Alpine || b.Glibc != "" }
 
@@ -36,9 +71,9 @@ func (b Builder) Describe(c *catalog.Catalog) string {
 	case b.Alpine:
 		return "Alpine (musl)"
 	case b.Debian != 0:
-		return fmt.Sprintf("Debian %d (%s, glibc %s)", b.Debian, c.Codename(b.Debian), b.Glibc)
+		return fmt.Sprintf("Debian %d %s, glibc %s", b.Debian, c.Codename(b.Debian), b.Glibc)
 	case b.Ubuntu != nil:
-		return fmt.Sprintf("Ubuntu %s (%s, glibc %s)", b.Ubuntu.Version, b.Ubuntu.Codename, b.Ubuntu.Glibc)
+		return fmt.Sprintf("Ubuntu %s %s, glibc %s", b.Ubuntu.Version, b.Ubuntu.Codename, b.Ubuntu.Glibc)
 	}
 	return "an unknown distribution"
 }

@@ -73,7 +73,21 @@ func Finish(in *convert.Input, p *convert.Plan, t Target, loc *convert.Located, 
 			p.Note(convert.Risk, "%s is supported until %s; Debian 13 images are supported until a year after Debian 14", t.Image, eos.Format("2006-01-02"))
 		}
 	}
-	return p.ConvertBinary(convert.BinarySpec{Image: t.Image, Located: loc, Program: prog, ExtraCopies: extra, RemovablePackage: removable})
+	res, err := p.ConvertBinary(convert.BinarySpec{Image: t.Image, Located: loc, Program: prog, ExtraCopies: extra, RemovablePackage: removable})
+	if err != nil || res == nil {
+		return res, err
+	}
+	// An image already on a distroless :nonroot tag did not run as root.
+	if root := in.Target.RootBase(); root.IsDistroless() && strings.Contains(root.Tag, "nonroot") {
+		kept := res.Notes[:0]
+		for _, n := range res.Notes {
+			if !strings.HasPrefix(n.Text, "the image ran as root") {
+				kept = append(kept, n)
+			}
+		}
+		res.Notes = kept
+	}
+	return res, nil
 }
 
 // willBeInPlace mirrors ConvertBinary's choice: the shipped stage keeps

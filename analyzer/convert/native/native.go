@@ -188,7 +188,13 @@ func convertNative(in *convert.Input) (*convert.Result, error) {
 	family, missing := needs.Family(GlibcFamilies(ccOnly), debian)
 	if family == "" {
 		t := NewTarget(in, "cc", false)
-		return convert.Declinef(LibraryAlternatives(in, t),
+		alts := LibraryAlternatives(in, t)
+		for _, m := range missing {
+			if m.Lib == nil && strings.HasPrefix(m.Why, "-l") {
+				alts = append(alts, fmt.Sprintf("if %s is built by the project itself as a static archive (%s.a), the binary does not load it: check with `ldd` in the build stage and convert by hand", m.Name, m.Name))
+			}
+		}
+		return convert.Declinef(alts,
 			"the program loads shared libraries that %s does not have: %s", t.Image, missing.Describe()), nil
 	}
 	t := NewTarget(in, family, false)
@@ -205,7 +211,7 @@ func convertNative(in *convert.Input) (*convert.Result, error) {
 	default:
 		p.Note(convert.Change, "the program needs %s, so it runs on %s", describeCC(needs), t.Image)
 	}
-	if b.Kind != "compile" && len(facts.Read) == 0 && !in.Context.Known() && preinstalledDev(builder) {
+	if b.Kind != "compile" && len(facts.Read) == 0 && !in.Context.Known() && builder.FullImage() {
 		p.Note(convert.Risk, "%s comes with many development libraries (libcurl, libpq, libxml2, libsqlite3, …); if the build links one of them, the program fails on %s with \"cannot open shared object file\". Check with `ldd %s` in the build stage: every library must be glibc, libstdc++, libgcc_s, libgomp, libssl/libcrypto%s",
 			builder.Ref.Familiar(), t.Image, loc.Artifact.Path, zlibNote(t.Debian))
 	}
@@ -233,21 +239,6 @@ func zlibNote(debian int) string {
 		return ", libz or libzstd"
 	}
 	return ""
-}
-
-// preinstalledDev reports builders that ship development libraries
-// without an apt-get install: gcc and the full buildpack-deps images.
-func preinstalledDev(b Builder) bool {
-	if b.Image == nil {
-		return false
-	}
-	switch b.Image.Name {
-	case "gcc":
-		return true
-	case "buildpack-deps":
-		return !strings.Contains(b.Ref.Tag, "curl") && !strings.Contains(b.Ref.Tag, "scm")
-	}
-	return false
 }
 
 func muslWhy(b *cBuild, builder Builder) string {

@@ -353,20 +353,29 @@ func convertRust(in *convert.Input) (*convert.Result, error) {
 	needs.Add(in.Catalog.Library("glibc"), "")
 	needs.Add(in.Catalog.Library("libgcc_s"), "Rust's standard library unwinds through libgcc_s")
 	present, unknown := sysCrates(in, facts)
+	devNeeds := native.DevNeeds(in, native.StageChain(out.Stage), in.Catalog.RustBuildOnlyDev)
 	for _, crate := range sortedKeys(present) {
 		dyn, marker := linksDynamically(in, facts, crate)
 		sc := in.Catalog.RustSysCrate(crate)
 		lib := in.Catalog.Library(sc.Library)
+		if dyn && marker == "" && sc.Probe && !devNeeds.Has(lib.Name) && !builder.HasDevFiles(in.Catalog, lib) {
+			if !lib.Ships(t.Family, t.Debian) {
+				p.Note(convert.Change, "%s builds its own %s statically: %s has no %s development files", crate, lib.Name, builder.Ref.Familiar(), lib.Name)
+			}
+			continue
+		}
 		switch {
 		case dyn && marker != "":
 			needs.Add(lib, fmt.Sprintf("%s; %s links it dynamically", present[crate], marker))
+		case dyn && sc.Probe:
+			needs.Add(lib, fmt.Sprintf("%s, which links the system %s because the builder has its development files", present[crate], lib.Name))
 		case dyn:
 			needs.Add(lib, fmt.Sprintf("%s, which links it dynamically", present[crate]))
 		case !lib.Ships(t.Family, t.Debian) && marker != "":
 			p.Note(convert.Change, "%s links %s statically (%s), so the image does not need it", crate, lib.Name, marker)
 		}
 	}
-	for _, n := range native.DevNeeds(in, native.StageChain(out.Stage), in.Catalog.RustBuildOnlyDev) {
+	for _, n := range devNeeds {
 		if facts.Lock != nil && n.Lib != nil && !lockLinks(in, facts, n.Lib.Name) && hasCrateFor(in, n.Lib.Name) {
 			p.Note(convert.Change, "%s is ignored: no crate in Cargo.lock links %s", strings.TrimPrefix(n.Why, "the build installs "), n.Lib.Name)
 			continue
