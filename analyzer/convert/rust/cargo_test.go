@@ -47,4 +47,3 @@ func TestParseCargo(t *testing.T) {
 		}
 	}
 }
-
