@@ -490,6 +490,11 @@ func fitRustBuilder(in *convert.Input, p *convert.Plan, b native.Builder, t nati
 		}
 	}
 	codename := cat.Codename(t.Debian)
+	if b.Alpine {
+		return convert.Declinef([]string{"build for the musl target on " + b.Ref.Familiar() + " (static) and use " + cat.Ref(cat.Rust.MuslFamily, t.Debian, "nonroot"),
+			"or build for the gnu target on " + catalog.Expand(cat.Rust.Builder, map[string]string{"codename": codename})},
+			"the binary is built for a gnu target on %s (Alpine), so distill cannot tell which glibc it links", b.Ref.Familiar())
+	}
 	if b.Image != nil && b.Image.Name == "rust" {
 		tag := b.Ref.Tag
 		slim := tag == "slim" || catalog.HasWord(tag, "slim")
@@ -532,9 +537,6 @@ func fitRustBuilder(in *convert.Input, p *convert.Plan, b native.Builder, t nati
 	}
 	if b.Image != nil && b.Debian != 0 && !hasCodename(cat, b.Ref.Tag) && b.Ref.Digest == "" && b.GlibcFits(cat, t.Debian) {
 		p.Note(convert.Risk, "the builder tag %s names no Debian release: if upstream moves it to a release newer than Debian %d, the binary will need a newer glibc than %s has — prefer a tag that names %s", refWithTag(b.Ref), t.Debian, t.Image, codename)
-	}
-	if b.Alpine {
-		return convert.Declinef(nil, "the binary is built for a gnu target on %s (Alpine); distill cannot tell which glibc it links", b.Ref.Familiar())
 	}
 	if !b.Known() {
 		return convert.Declinef([]string{
