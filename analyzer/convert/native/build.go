@@ -344,7 +344,6 @@ func (r *recognizer) compile(s Step, b *cBuild, lang string) []Output {
 		b.Musl = true
 	}
 	out := ""
-	sources := false
 	for i := 0; i < len(c.Args); i++ {
 		a := c.Args[i]
 		switch {
@@ -356,12 +355,9 @@ func (r *recognizer) compile(s Step, b *cBuild, lang string) []Output {
 		case strings.HasPrefix(a, "-o") && len(a) > 2:
 			out = a[2:]
 		case cxxSource.MatchString(a):
-			b.Lang, sources = "c++", true
-		case strings.HasSuffix(a, ".c"):
-			sources = true
+			b.Lang = "c++"
 		}
 	}
-	_ = sources
 	b.flagsOf(c.Args)
 	b.envFlags(s, nil)
 	if contains(b.Links, "stdc++") {

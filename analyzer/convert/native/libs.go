@@ -2,7 +2,6 @@ package native
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/catalog"
@@ -212,14 +211,4 @@ func GlibcFamilies(ccOnly bool) []string {
 		return glibcFamilies[1:]
 	}
 	return glibcFamilies
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -1,7 +1,6 @@
 package rust
 
 import (
-	"path"
 	"sort"
 	"strings"
 
@@ -277,5 +276,32 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// binName returns a binary's name from a path.
-func binName(p string) string { return path.Base(p) }
+// knownBins returns every binary a plain (non-workspace) package builds
+// when the repository listing shows its sources: the package name for
+// src/main.rs, [[bin]] targets and src/bin/ files. ok is false when the
+// set cannot be known.
+func (f *cargoFacts) knownBins(ctx *convert.RepoContext) ([]string, bool) {
+	m := f.Manifest
+	if m == nil || m.Workspace != nil || m.Package == nil || !ctx.Known() {
+		return nil, false
+	}
+	var bins []string
+	if ctx.Has("src/main.rs") {
+		bins = append(bins, m.Package.Name)
+	}
+	for _, b := range m.Bin {
+		if b.Name == "" {
+			return nil, false // named from its path: leave it
+		}
+		bins = append(bins, b.Name)
+	}
+	for _, p := range ctx.Paths {
+		rest, ok := strings.CutPrefix(p, "src/bin/")
+		if !ok {
+			continue
+		}
+		name, _, _ := strings.Cut(rest, "/")
+		bins = append(bins, strings.TrimSuffix(name, ".rs"))
+	}
+	return bins, len(bins) > 0
+}

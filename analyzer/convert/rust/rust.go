@@ -307,6 +307,10 @@ func convertRust(in *convert.Input) (*convert.Result, error) {
 		return native.CacheMountDecline(out, loc.Artifact.Path), nil
 	}
 	cb := out.Build.(*cargoBuild)
+	if bins, ok := facts.knownBins(in.Context); ok && out.Dir && !cb.Install && path.Dir(loc.Artifact.Path) == out.Path && !contains(bins, path.Base(loc.Artifact.Path)) {
+		return convert.Declinef([]string{"copy target/<profile>/<name> with one of the binary names Cargo.toml defines, then run `distill fix` again"},
+			"the image runs %s, but Cargo.toml builds %s: `%s` does not produce a binary of that name", path.Base(loc.Artifact.Path), strings.Join(bins, ", "), cb.Text), nil
+	}
 	builder := native.BuilderOf(in, out.Stage)
 	rustflags := rustFlags(in, out, facts, cb.Triple)
 

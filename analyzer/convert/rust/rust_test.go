@@ -136,3 +136,23 @@ func TestInterpreterImagesAreNotRust(t *testing.T) {
 		t.Errorf("a Python image went to the Rust recipe: %s", notes(p))
 	}
 }
+
+func TestBinaryNamesFromCargoToml(t *testing.T) {
+	t.Parallel()
+	src := "FROM rust:1-trixie AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n\nFROM debian:trixie-slim\nCOPY --from=build /src/target/release/NAME /usr/local/bin/NAME\nENTRYPOINT [\"NAME\"]\n"
+	files := map[string]string{
+		"Cargo.toml":        "[package]\nname = \"orders\"\n\n[[bin]]\nname = \"orders-migrate\"\npath = \"src/migrate.rs\"\n",
+		"src/main.rs":       "fn main() {}\n",
+		"src/migrate.rs":    "fn main() {}\n",
+		"src/bin/report.rs": "fn main() {}\n",
+	}
+	for name, ok := range map[string]bool{"orders": true, "orders-migrate": true, "report": true, "order-svc": false} {
+		p := run(t, strings.ReplaceAll(src, "NAME", name), 13, files)
+		if got := p.Status == convert.Converted; got != ok {
+			t.Errorf("%s: %s %s", name, p.Status, notes(p))
+		}
+		if !ok && !strings.Contains(p.Decline.Reason, "Cargo.toml builds orders, orders-migrate, report") {
+			t.Errorf("%s: %s", name, p.Decline.Reason)
+		}
+	}
+}
