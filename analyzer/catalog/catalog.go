@@ -27,6 +27,7 @@ var catalogYAML []byte
 type Catalog struct {
 	AsOf         string          `yaml:"as_of"`
 	Debian       []DebianRelease `yaml:"debian"`
+	Ubuntu       []UbuntuRelease `yaml:"ubuntu"`
 	Distroless   Distroless      `yaml:"distroless"`
 	Images       []Image         `yaml:"images"`
 	Python       PythonPolicy    `yaml:"python"`
@@ -34,19 +35,30 @@ type Catalog struct {
 	Java         JavaPolicy      `yaml:"java"`
 	Go           GoPolicy        `yaml:"go"`
 	Rust         RustPolicy      `yaml:"rust"`
+	Native       NativePolicy    `yaml:"native"`
 	Dotnet       DotnetPolicy    `yaml:"dotnet"`
 	Packages     Packages        `yaml:"packages"`
 	Supervisors  []string        `yaml:"supervisors"`
 	BuildOnlyEnv []string        `yaml:"build_only_env"`
 }
 
-// DebianRelease is one Debian release and its glibc.
+// DebianRelease is one Debian release, its glibc and its default GCC
+// major (whose libstdc++ the cc images ship).
 type DebianRelease struct {
 	Version  int    `yaml:"version"`
 	Codename string `yaml:"codename"`
 	Glibc    string `yaml:"glibc"`
+	GCC      string `yaml:"gcc"`
 	// Python3 is the minor of Debian's own python3 package.
 	Python3 string `yaml:"python3"`
+}
+
+// UbuntuRelease is one Ubuntu release used as a build image.
+type UbuntuRelease struct {
+	Version  string `yaml:"version"`
+	Codename string `yaml:"codename"`
+	Glibc    string `yaml:"glibc"`
+	GCC      string `yaml:"gcc"`
 }
 
 // Distroless describes Google's distroless images.
@@ -259,7 +271,58 @@ type CgoModule struct {
 
 // RustPolicy holds Rust facts.
 type RustPolicy struct {
-	Builder string `yaml:"builder"`
+	Builder       string          `yaml:"builder"`
+	GnuFamily     string          `yaml:"gnu_family"`
+	MuslFamily    string          `yaml:"musl_family"`
+	SysCrates     []RustSysCrate  `yaml:"sys_crates"`
+	SysCrateUsers []RustCrateUser `yaml:"sys_crate_users"`
+	SafeSysCrates []string        `yaml:"safe_sys_crates"`
+	BuildOnlyDev  []string        `yaml:"build_only_dev"`
+}
+
+// RustSysCrate is a -sys crate that links a system library.
+type RustSysCrate struct {
+	Crate   string `yaml:"crate"`
+	Library string `yaml:"library"`
+	// StaticWhen lists Cargo.lock packages or "crate/feature" pairs that
+	// build the library in statically.
+	StaticWhen []string `yaml:"static_when"`
+	// DynamicWhen, when set, means the crate is static by default and only
+	// these link the system library.
+	DynamicWhen []string `yaml:"dynamic_when"`
+	// Probe: the build script links the system library only when its
+	// development files are installed, else it builds it in statically.
+	Probe bool `yaml:"probe"`
+}
+
+// RustCrateUser is a dependency (with a feature) that pulls a -sys crate in.
+type RustCrateUser struct {
+	Dep     string `yaml:"dep"`
+	Feature string `yaml:"feature"`
+	Crate   string `yaml:"crate"`
+}
+
+// NativePolicy holds facts about native (C, C++, Rust, cgo) binaries.
+type NativePolicy struct {
+	Libraries       []NativeLibrary `yaml:"libraries"`
+	BuildOnlyDev    []string        `yaml:"build_only_dev"`
+	FullImageDev    []string        `yaml:"full_image_dev"`
+	StaticRemovable []string        `yaml:"static_removable"`
+	Interpreters    []string        `yaml:"interpreters"`
+	RuntimeDirs     []string        `yaml:"runtime_dirs"`
+}
+
+// NativeLibrary is a shared library and how builds and images name it.
+type NativeLibrary struct {
+	Name      string   `yaml:"name"`
+	Link      []string `yaml:"link"`
+	PkgConfig []string `yaml:"pkgconfig"`
+	CMake     []string `yaml:"cmake"`
+	Dev       []string `yaml:"dev"`
+	Runtime   []string `yaml:"runtime"`
+	// In maps distroless families to the Debian releases whose image ships
+	// the library.
+	In map[string][]int `yaml:"in"`
 }
 
 // DotnetPolicy holds .NET facts.

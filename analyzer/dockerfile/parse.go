@@ -249,6 +249,10 @@ func fillPayload(in *Instruction, node *parser.Node, cmd any) error {
 		}
 	case *instructions.RunCommand:
 		r := &Run{Exec: Exec{Shell: c.PrependShell, Args: c.CmdLine, Heredocs: heredocs()}}
+		// Without an expander BuildKit defers every --mount field but
+		// from; expand them as written (variables stay literal). An
+		// invalid mount keeps the deferred state.
+		_ = c.Expand(func(word string) (string, error) { return word, nil })
 		for _, m := range instructions.GetMounts(c) {
 			r.Mounts = append(r.Mounts, Mount{Type: string(m.Type), From: m.From, Source: m.Source, Target: m.Target})
 		}

@@ -11,8 +11,10 @@ import (
 	"github.com/distill-bot/distill/analyzer/convert/dotnet"
 	"github.com/distill-bot/distill/analyzer/convert/golang"
 	"github.com/distill-bot/distill/analyzer/convert/java"
+	"github.com/distill-bot/distill/analyzer/convert/native"
 	"github.com/distill-bot/distill/analyzer/convert/node"
 	"github.com/distill-bot/distill/analyzer/convert/python"
+	"github.com/distill-bot/distill/analyzer/convert/rust"
 )
 
 // All returns the recipes in detection order.
@@ -25,7 +27,11 @@ func All() []*convert.Recipe {
 		node.Recipe,
 		java.Recipe,
 		dotnet.Recipe,
+		rust.Recipe,
 		golang.Recipe,
+		// C/C++ and prebuilt binaries: the most generic recipe, after
+		// every language recipe.
+		native.Recipe,
 		// Already-minimal images whose build no language recipe claimed.
 		distroless.Recipe,
 	}
