@@ -249,6 +249,12 @@ func fillPayload(in *Instruction, node *parser.Node, cmd any) error {
 		}
 	case *instructions.RunCommand:
 		r := &Run{Exec: Exec{Shell: c.PrependShell, Args: c.CmdLine, Heredocs: heredocs()}}
+		// BuildKit defers --mount fields other than from= until dispatch,
+		// when variables can be expanded; until then every mount reads as
+		// an empty bind mount. Evaluate them now with variables kept as
+		// written. An invalid mount fails the build later; the model keeps
+		// what it has.
+		_ = c.Expand(func(word string) (string, error) { return word, nil })
 		for _, m := range instructions.GetMounts(c) {
 			r.Mounts = append(r.Mounts, Mount{Type: string(m.Type), From: m.From, Source: m.Source, Target: m.Target})
 		}
