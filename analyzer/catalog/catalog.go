@@ -37,6 +37,23 @@ type Catalog struct {
 	Dotnet      DotnetPolicy    `yaml:"dotnet"`
 	Packages    Packages        `yaml:"packages"`
 	Supervisors []string        `yaml:"supervisors"`
+	// PackageManagers are dependency installers' facts (manifests, caches).
+	PackageManagers []PackageManager `yaml:"package_managers"`
+	// DevMarkers are the words that mark development-only dependencies.
+	DevMarkers []string `yaml:"dev_dependency_markers"`
+}
+
+// PackageManager describes a dependency installer.
+type PackageManager struct {
+	Tool string `yaml:"tool"`
+	// Manifests are the files the install reads, in the order to copy them.
+	Manifests []string `yaml:"manifests"`
+	// Cache is the download cache directory relative to $HOME ("" when the
+	// tool keeps none worth reporting); CacheEnv overrides its location.
+	Cache       string `yaml:"cache"`
+	CacheEnv    string `yaml:"cache_env"`
+	NoCacheFlag string `yaml:"no_cache_flag"`
+	NoCacheEnv  string `yaml:"no_cache_env"`
 }
 
 // DebianRelease is one Debian release and its glibc.

@@ -425,3 +425,20 @@ func Expand(tmpl string, vars map[string]string) string {
 	}
 	return tmpl
 }
+
+// PackageManager returns the facts about a dependency installer ("npm",
+// "pip", "go", …), or nil.
+func (c *Catalog) PackageManager(tool string) *PackageManager {
+	for i := range c.PackageManagers {
+		if c.PackageManagers[i].Tool == tool {
+			return &c.PackageManagers[i]
+		}
+	}
+	return nil
+}
+
+// IsDevMarker reports whether a word (a requirements file name part, an
+// extra, a dependency group) marks development-only dependencies.
+func (c *Catalog) IsDevMarker(word string) bool {
+	return contains(c.DevMarkers, strings.ToLower(word))
+}
