@@ -17,6 +17,14 @@ var distill = []*analysis.Rule{
 	RunsAsRoot,
 	// Hygiene.
 	LatestOrMissingTag,
+	BaseImageNotPinnedByDigest,
+	AptCacheLeftInImage,
+	AptInstallRecommends,
+	PipCacheInImage,
+	DevDependenciesInFinalImage,
+	CopyAllBeforeDependencyInstall,
+	AddInsteadOfCopy,
+	SecretInArgOrEnv,
 }
 
 var (
