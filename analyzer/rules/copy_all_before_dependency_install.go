@@ -144,7 +144,9 @@ func dependencyStep(c *shell.Command) (depStep, bool) {
 				tool = "maven"
 			}
 		}
-	case c.Is("cargo") && (arg(0) == "fetch" || arg(0) == "build"):
+	case c.Is("cargo") && (arg(0) == "fetch" || arg(0) == "build" || (arg(0) == "chef" && arg(1) == "cook")):
+		// cargo chef cook builds the dependencies from a recipe: the
+		// cargo-chef way of caching them.
 		tool = "cargo"
 	case c.Is("bundle") && arg(0) == "install":
 		tool = "bundler"

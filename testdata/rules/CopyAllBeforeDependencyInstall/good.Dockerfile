@@ -20,8 +20,17 @@ WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir . && npm install -g pnpm
 
+FROM rust:1-trixie AS chef
+RUN cargo install cargo-chef --locked
+WORKDIR /app
+COPY --from=py /app/recipe.json recipe.json
+RUN cargo chef cook --release --recipe-path recipe.json
+COPY . .
+RUN cargo build --release
+
 FROM gcr.io/distroless/static-debian13:nonroot
 COPY --from=build /out/app /app
 COPY --from=web /web/dist /static
 COPY --from=py /app /py
+COPY --from=chef /app/target/release/tool /tool
 ENTRYPOINT ["/app"]
