@@ -65,3 +65,24 @@ func TestRunMounts(t *testing.T) {
 		t.Errorf("network = %q, want none", run.Network)
 	}
 }
+
+// A `# check=` comment above an instruction (not at the top of the file)
+// made BuildKit's ParseInstruction dereference its nil linter (found by
+// FuzzCheck: "\n#CheCk=skip=\n00").
+func TestCheckCommentAboveInstruction(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{
+		"FROM alpine:3.22\n# check=skip=JSONArgsRecommended\nCMD echo hi\n",
+		"\n# check=skip=all\nFROM alpine:3.22\n",
+		"FROM alpine:3.22\n# check=experimental=all;error=true\nONBUILD RUN true\n",
+	} {
+		f, err := Parse("Dockerfile", []byte(src), Options{})
+		if err != nil {
+			t.Errorf("%q: %v", src, err)
+			continue
+		}
+		if len(f.Instructions) < 2 && len(f.Stages) != 1 {
+			t.Errorf("%q: %d instructions", src, len(f.Instructions))
+		}
+	}
+}
