@@ -226,8 +226,12 @@ func (b *builder) add(node *parser.Node) error {
 // at the top of the file, so not a directive). An empty linter with no
 // Warn function reports nothing and merges such comments safely.
 func parseInstruction(node *parser.Node) (any, error) {
-	return instructions.ParseInstructionWithLinter(node, linter.New(&linter.Config{}))
+	return instructions.ParseInstructionWithLinter(node, quietLinter)
 }
+
+// quietLinter has no Warn function, so it never records anything and is
+// safe to share: WithMergedConfig works on a copy.
+var quietLinter = linter.New(&linter.Config{})
 
 func firstWord(line string) string {
 	fields := strings.Fields(line)

@@ -144,41 +144,51 @@ func depInstallsIn(p *analysis.Pass, stages []*dockerfile.Stage) []depInstall {
 	var out []depInstall
 	for _, st := range stages {
 		for _, in := range st.All(dockerfile.KindRun) {
-			s := script(p, in)
-			if s == nil {
-				continue
-			}
-			cwd, cwdOK := workdirAt(st, in)
-			for i, c := range s.Commands {
-				if c.Is("cd") {
-					switch {
-					case len(c.Args) == 1 && !strings.ContainsAny(c.Args[0], "$~`") && cwdOK:
-						cwd = joinPath(cwd, c.Args[0])
-					default:
-						cwdOK = false
-					}
-					continue
-				}
-				dir := ""
-				if cwdOK {
-					dir = cwd
-				}
-				if d, ok := classifyInstall(in, c, dir); ok {
-					d.pos = i
-					out = append(out, d)
-				}
-			}
+			out = append(out, runDepInstalls(p, in)...)
 		}
 	}
 	return out
 }
 
+// runDepInstalls returns the dependency installs of one RUN (cached per
+// pass: several stages' checks look at the same RUN).
+func runDepInstalls(p *analysis.Pass, in *dockerfile.Instruction) []depInstall {
+	return memoFor(p, "hygiene.depinstalls", in, func() []depInstall {
+		s := script(p, in)
+		if s == nil {
+			return nil
+		}
+		var out []depInstall
+		cwd, cwdOK := workdirOf(p, in)
+		for i, c := range s.Commands {
+			if c.Is("cd") {
+				switch {
+				case len(c.Args) == 1 && !strings.ContainsAny(c.Args[0], "$~`") && cwdOK:
+					cwd = joinPath(cwd, c.Args[0])
+				default:
+					cwdOK = false
+				}
+				continue
+			}
+			dir := ""
+			if cwdOK {
+				dir = cwd
+			}
+			if d, ok := classifyInstall(p, in, c, dir); ok {
+				d.pos = i
+				out = append(out, d)
+			}
+		}
+		return out
+	})
+}
+
 // classifyInstall recognises a dependency install and decides whether it
 // installs development dependencies. cwd is the directory it runs in (""
 // when unknown).
-func classifyInstall(in *dockerfile.Instruction, c *shell.Command, cwd string) (depInstall, bool) {
+func classifyInstall(p *analysis.Pass, in *dockerfile.Instruction, c *shell.Command, cwd string) (depInstall, bool) {
 	d := depInstall{in: in, cmd: c}
-	env := runEnv(in, c)
+	env := runEnv(p, in, c)
 	in1 := func(dir string) string {
 		if cwd == "" {
 			return ""

@@ -89,6 +89,19 @@ func workdirAt(st *dockerfile.Stage, upto *dockerfile.Instruction) (string, bool
 	return dir, true
 }
 
+// workdirOf is workdirAt for a RUN, cached per pass.
+func workdirOf(p *analysis.Pass, in *dockerfile.Instruction) (string, bool) {
+	type wd struct {
+		dir string
+		ok  bool
+	}
+	w := memoFor(p, "hygiene.workdir", in, func() wd {
+		d, ok := workdirAt(in.Stage, in)
+		return wd{d, ok}
+	})
+	return w.dir, w.ok
+}
+
 // userAt returns the USER in effect before instruction upto ("" when none
 // is set, which for the images distill knows means root).
 func userAt(st *dockerfile.Stage, upto *dockerfile.Instruction) string {
@@ -166,15 +179,35 @@ func script(p *analysis.Pass, in *dockerfile.Instruction) *shell.Script {
 }
 
 // runEnv returns the environment a command of a RUN sees: the Dockerfile's
-// ENV and ARG values, then the script's own assignments.
-func runEnv(in *dockerfile.Instruction, c *shell.Command) map[string]string {
-	env := analysis.Env(in.Stage, in)
+// ENV and ARG values (computed once per RUN and pass), then the script's
+// own assignments. The map is the caller's.
+func runEnv(p *analysis.Pass, in *dockerfile.Instruction, c *shell.Command) map[string]string {
+	base := memoFor(p, "hygiene.env", in, func() map[string]string { return analysis.Env(in.Stage, in) })
+	env := make(map[string]string, len(base)+len(c.Env))
+	for k, v := range base {
+		env[k] = v
+	}
 	if c != nil {
 		for k, v := range c.Env {
 			env[k] = v
 		}
 	}
 	return env
+}
+
+// instrCache holds a per-instruction value for one pass.
+type instrCache[T any] map[*dockerfile.Instruction]T
+
+// memoFor computes a value once per instruction and file, shared by every
+// rule of the run (Pass.Memo is per file).
+func memoFor[T any](p *analysis.Pass, key string, in *dockerfile.Instruction, compute func() T) T {
+	m := p.Memo(key, func() any { return instrCache[T]{} }).(instrCache[T])
+	if v, ok := m[in]; ok {
+		return v
+	}
+	v := compute()
+	m[in] = v
+	return v
 }
 
 // truthy reports whether an environment value enables a boolean setting.

@@ -48,7 +48,7 @@ func runPipCacheInImage(p *analysis.Pass) {
 				if pm == nil {
 					continue
 				}
-				dir, writes := pipCacheDir(in, s, pi, pm)
+				dir, writes := pipCacheDir(p, in, s, pi, pm)
 				if !writes {
 					continue
 				}
@@ -100,9 +100,9 @@ func pipTool(pi *shell.PipInstall) string {
 // whether it leaves them in the layer: not when the cache is disabled by
 // flag or environment, mounted as a cache or tmpfs, or removed later in the
 // same RUN. dir is "" when the location is unknown.
-func pipCacheDir(in *dockerfile.Instruction, s *shell.Script, pi *shell.PipInstall, pm *catalog.PackageManager) (string, bool) {
+func pipCacheDir(p *analysis.Pass, in *dockerfile.Instruction, s *shell.Script, pi *shell.PipInstall, pm *catalog.PackageManager) (string, bool) {
 	c := pi.Cmd
-	env := runEnv(in, c)
+	env := runEnv(p, in, c)
 	if (pi.NoCacheDir && pm.Tool == "pip") || c.HasFlag(pm.NoCacheFlag) || (pm.Tool == "uv" && c.HasFlag("-n")) {
 		return "", false
 	}
@@ -113,7 +113,7 @@ func pipCacheDir(in *dockerfile.Instruction, s *shell.Script, pi *shell.PipInsta
 	}
 	dir := ""
 	if v, ok := c.Flag("--cache-dir"); ok && v != "" {
-		if wd, ok := workdirAt(in.Stage, in); ok {
+		if wd, ok := workdirOf(p, in); ok {
 			dir = joinPath(wd, v)
 		}
 	} else if v := env[pm.CacheEnv]; strings.HasPrefix(v, "/") {
