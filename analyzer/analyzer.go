@@ -137,10 +137,11 @@ func Run(f *dockerfile.File, target *dockerfile.Stage, opt Options) []Finding {
 	}
 	var raw []*analysis.Finding
 	newPass := analysis.NewPass(f, target, analysis.Options{
-		Debian:  opt.Config.DebianRelease(),
-		NonRoot: opt.Config.NonRoot(),
-		Now:     now,
-		Outlook: outlook(f.Src, opt),
+		Debian:    opt.Config.DebianRelease(),
+		NonRoot:   opt.Config.NonRoot(),
+		Now:       now,
+		Outlook:   outlook(f.Src, opt),
+		PinDigest: opt.Config != nil && opt.Config.Images.PinDigest,
 	}, &raw)
 	byName := map[string]*analysis.Rule{}
 	for _, r := range ruleSet {

@@ -190,7 +190,7 @@ func TestSupersededHeadIsNotReviewed(t *testing.T) {
 	e := startEnv(t, bottest.Options{})
 	gh := e.GitHub
 	n := sampleRepo(t, gh, map[string]string{"README.md": "x\n"}, map[string]string{"Dockerfile": goSlim})
-	gh.Inject(githubtest.Slow("/repos/acme/shop/pulls/1/files", 300*time.Millisecond))
+	gh.Inject(githubtest.Slow("/repos/acme/shop/pulls/1/files", 2*time.Second))
 	deliver(t, e, "pull_request", "d-1", gh.PullRequestEvent("opened", "acme", "shop", n))
 	gh.Push("acme", "shop", n, map[string]string{"Dockerfile": strings.Replace(goSlim, "8080", "9090", 1)}, "second")
 	deliver(t, e, "pull_request", "d-2", gh.PullRequestEvent("synchronize", "acme", "shop", n))

@@ -18,6 +18,8 @@ type Options struct {
 	NonRoot bool
 	// Now is the date support end dates are compared with.
 	Now time.Time
+	// PinDigest asks for digest-pinned base images (images.pin_digest).
+	PinDigest bool
 	// Outlook, when set, tells rules what `distill fix` would do with the
 	// file, so that check never recommends what fix would refuse. The
 	// engine sets it; rule tests may leave it nil.

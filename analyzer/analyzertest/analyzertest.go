@@ -130,6 +130,8 @@ func Options(t testing.TB, path string, src []byte) analyzer.Options {
 			case "nonroot":
 				b := v == "true"
 				opt.Config.Images.Nonroot = &b
+			case "pin_digest":
+				opt.Config.Images.PinDigest = v == "true"
 			case "build-arg":
 				name, val, _ := strings.Cut(v, ":")
 				if opt.BuildArgs == nil {

@@ -40,6 +40,23 @@ type Catalog struct {
 	Packages     Packages        `yaml:"packages"`
 	Supervisors  []string        `yaml:"supervisors"`
 	BuildOnlyEnv []string        `yaml:"build_only_env"`
+	// PackageManagers are dependency installers' facts (manifests, caches).
+	PackageManagers []PackageManager `yaml:"package_managers"`
+	// DevMarkers are the words that mark development-only dependencies.
+	DevMarkers []string `yaml:"dev_dependency_markers"`
+}
+
+// PackageManager describes a dependency installer.
+type PackageManager struct {
+	Tool string `yaml:"tool"`
+	// Manifests are the files the install reads, in the order to copy them.
+	Manifests []string `yaml:"manifests"`
+	// Cache is the download cache directory relative to $HOME ("" when the
+	// tool keeps none worth reporting); CacheEnv overrides its location.
+	Cache       string `yaml:"cache"`
+	CacheEnv    string `yaml:"cache_env"`
+	NoCacheFlag string `yaml:"no_cache_flag"`
+	NoCacheEnv  string `yaml:"no_cache_env"`
 }
 
 // DebianRelease is one Debian release, its glibc and its default GCC

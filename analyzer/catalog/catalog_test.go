@@ -326,3 +326,27 @@ func TestDotnetFacts(t *testing.T) {
 		t.Errorf("aspnet version = %q", v)
 	}
 }
+
+func TestPackageManagers(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	for _, pm := range c.PackageManagers {
+		if pm.Tool == "" || len(pm.Manifests) == 0 {
+			t.Errorf("package manager %+v: needs a tool and manifests", pm)
+		}
+		if pm.Cache != "" && (pm.NoCacheFlag == "" || pm.NoCacheEnv == "" || pm.CacheEnv == "") {
+			t.Errorf("package manager %s: a cache needs no_cache_flag, no_cache_env and cache_env", pm.Tool)
+		}
+	}
+	for _, tool := range []string{"go", "npm", "yarn", "pnpm", "pip", "uv", "pipenv", "poetry", "maven", "cargo", "bundler", "composer", "dotnet"} {
+		if c.PackageManager(tool) == nil {
+			t.Errorf("no package manager %q", tool)
+		}
+	}
+	if pip := c.PackageManager("pip"); pip == nil || pip.Cache != ".cache/pip" || pip.NoCacheFlag != "--no-cache-dir" {
+		t.Errorf("pip = %+v", pip)
+	}
+	if !c.IsDevMarker("Dev") || !c.IsDevMarker("test") || c.IsDevMarker("main") {
+		t.Error("dev markers")
+	}
+}

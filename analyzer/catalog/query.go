@@ -558,6 +558,17 @@ func (c *Catalog) NodeBin(command string) *NodeBin {
 	return nil
 }
 
+// PackageManager returns the facts about a dependency installer ("npm",
+// "pip", "go", …), or nil.
+func (c *Catalog) PackageManager(tool string) *PackageManager {
+	for i := range c.PackageManagers {
+		if c.PackageManagers[i].Tool == tool {
+			return &c.PackageManagers[i]
+		}
+	}
+	return nil
+}
+
 // NodeMajors returns the Node.js majors with a distroless image, ascending.
 func (c *Catalog) NodeMajors() []string {
 	var out []string
@@ -616,4 +627,10 @@ func (c *Catalog) PythonBuildPackageOK(pkg string) bool {
 		return true
 	}
 	return contains(c.Python.BuildPackagesOK, pkg)
+}
+
+// IsDevMarker reports whether a word (a requirements file name part, an
+// extra, a dependency group) marks development-only dependencies.
+func (c *Catalog) IsDevMarker(word string) bool {
+	return contains(c.DevMarkers, strings.ToLower(word))
 }

@@ -175,8 +175,11 @@ func (e *Exec) CommandLine() string {
 
 // Script returns the shell script a shell-form RUN executes: the command
 // line, or the heredoc body when the command line is only a heredoc marker
-// (RUN <<EOF … EOF). The second result is false when the script is not a
-// shell script (exec form, or a heredoc with a non-shell shebang).
+// (RUN <<EOF … EOF). A command line that uses heredocs in other ways
+// (RUN cat <<EOF > /etc/conf && …) is rebuilt the way BuildKit hands it to
+// the shell: the line, then each body followed by its delimiter. The second
+// result is false when the script is not a shell script (exec form, or a
+// heredoc with a non-shell shebang).
 func (e *Exec) Script() (string, bool) {
 	if !e.Shell {
 		return "", false
@@ -191,6 +194,16 @@ func (e *Exec) Script() (string, bool) {
 			}
 		}
 		return body, true
+	}
+	if len(e.Heredocs) > 0 {
+		var b strings.Builder
+		b.WriteString(line)
+		for _, h := range e.Heredocs {
+			b.WriteByte('\n')
+			b.WriteString(h.Content)
+			b.WriteString(h.Name)
+		}
+		return b.String(), true
 	}
 	return line, true
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
@@ -76,10 +78,28 @@ func describeRule(r linter.LinterRuleI) BuildKitRule {
 type ImageEnv func(ref ImageRef) ([]string, bool)
 
 // offlineResolver answers BuildKit's image metadata lookups from local data
-// so that linting never touches a registry.
+// so that linting never touches a registry. Multi-stage files resolve the
+// same few configurations again and again, so answers are cached per
+// environment and platform for the resolver's lifetime (one Lint call).
 type offlineResolver struct {
-	file *File
-	env  ImageEnv
+	file  *File
+	env   ImageEnv
+	mu    sync.Mutex
+	cache map[string][]byte
+}
+
+// imageConfig is the part of an OCI image config BuildKit's lint reads.
+type imageConfig struct {
+	Architecture string `json:"architecture"`
+	OS           string `json:"os"`
+	Variant      string `json:"variant"`
+	Config       struct {
+		Env []string `json:"Env"`
+	} `json:"config"`
+	RootFS struct {
+		Type    string   `json:"type"`
+		DiffIDs []string `json:"diff_ids"`
+	} `json:"rootfs"`
 }
 
 func (r *offlineResolver) ResolveImageConfig(_ context.Context, ref string, opt sourceresolver.Opt) (string, digest.Digest, []byte, error) {
@@ -93,17 +113,28 @@ func (r *offlineResolver) ResolveImageConfig(_ context.Context, ref string, opt 
 			env = e
 		}
 	}
-	cfg := map[string]any{
-		"architecture": platform.Architecture,
-		"os":           platform.OS,
-		"variant":      platform.Variant,
-		"config":       map[string]any{"Env": env},
-		// A non-empty layer list keeps BuildKit from treating the image as
-		// scratch.
-		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + fmt.Sprintf("%064x", 0)}},
+	key := platform.OS + "/" + platform.Architecture + "/" + platform.Variant + "\x00" + strings.Join(env, "\x00")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if dt, ok := r.cache[key]; ok {
+		return ref, "", dt, nil
 	}
+	var cfg imageConfig
+	cfg.Architecture, cfg.OS, cfg.Variant = platform.Architecture, platform.OS, platform.Variant
+	cfg.Config.Env = env
+	// A non-empty layer list keeps BuildKit from treating the image as
+	// scratch.
+	cfg.RootFS.Type = "layers"
+	cfg.RootFS.DiffIDs = []string{"sha256:" + fmt.Sprintf("%064x", 0)}
 	dt, err := json.Marshal(cfg)
-	return ref, "", dt, err
+	if err != nil {
+		return ref, "", nil, err
+	}
+	if r.cache == nil {
+		r.cache = map[string][]byte{}
+	}
+	r.cache[key] = dt
+	return ref, "", dt, nil
 }
 
 // Lint runs BuildKit's own checks offline. It honours `# check=` directives

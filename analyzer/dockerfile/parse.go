@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
@@ -174,7 +175,7 @@ func (b *builder) add(node *parser.Node) error {
 	in.Original = strings.Join(f.Lines[in.StartLine-1:in.EndLine], "\n")
 	in.Keyword = firstWord(f.Lines[in.StartLine-1])
 
-	cmd, err := instructions.ParseInstruction(node)
+	cmd, err := parseInstruction(node)
 	if err != nil {
 		var ue *instructions.UnknownInstructionError
 		msg := err.Error()
@@ -219,6 +220,19 @@ func (b *builder) add(node *parser.Node) error {
 	return nil
 }
 
+// parseInstruction is instructions.ParseInstruction without its crash:
+// ParseInstruction passes a nil linter, and BuildKit dereferences it when
+// the comment above the instruction is a `# check=` line (one that is not
+// at the top of the file, so not a directive). An empty linter with no
+// Warn function reports nothing and merges such comments safely.
+func parseInstruction(node *parser.Node) (any, error) {
+	return instructions.ParseInstructionWithLinter(node, quietLinter)
+}
+
+// quietLinter has no Warn function, so it never records anything and is
+// safe to share: WithMergedConfig works on a copy.
+var quietLinter = linter.New(&linter.Config{})
+
 func firstWord(line string) string {
 	fields := strings.Fields(line)
 	if len(fields) == 0 {
@@ -249,9 +263,11 @@ func fillPayload(in *Instruction, node *parser.Node, cmd any) error {
 		}
 	case *instructions.RunCommand:
 		r := &Run{Exec: Exec{Shell: c.PrependShell, Args: c.CmdLine, Heredocs: heredocs()}}
-		// Without an expander BuildKit defers every --mount field but
-		// from; expand them as written (variables stay literal). An
-		// invalid mount keeps the deferred state.
+		// BuildKit defers --mount fields other than from= until dispatch,
+		// when variables can be expanded; until then every mount reads as
+		// an empty bind mount. Evaluate them now with variables kept as
+		// written. An invalid mount fails the build later; the model keeps
+		// what it has.
 		_ = c.Expand(func(word string) (string, error) { return word, nil })
 		for _, m := range instructions.GetMounts(c) {
 			r.Mounts = append(r.Mounts, Mount{Type: string(m.Type), From: m.From, Source: m.Source, Target: m.Target})
@@ -301,7 +317,7 @@ func fillPayload(in *Instruction, node *parser.Node, cmd any) error {
 		in.Value = c.Expression
 		if res, err := parser.Parse(strings.NewReader(c.Expression)); err == nil && len(res.AST.Children) == 1 {
 			inner := res.AST.Children[0]
-			if icmd, err := instructions.ParseInstruction(inner); err == nil {
+			if icmd, err := parseInstruction(inner); err == nil {
 				sub := &Instruction{Kind: Kind(strings.ToUpper(inner.Value)), Keyword: firstWord(c.Expression),
 					StartLine: in.StartLine, EndLine: in.EndLine, Original: in.Original, Flags: inner.Flags}
 				if fillPayload(sub, inner, icmd) == nil {

@@ -34,6 +34,14 @@ var distill = []*analysis.Rule{
 	MuslArtifactOnGlibc,
 	// Hygiene.
 	LatestOrMissingTag,
+	BaseImageNotPinnedByDigest,
+	AptCacheLeftInImage,
+	AptInstallRecommends,
+	PipCacheInImage,
+	DevDependenciesInFinalImage,
+	CopyAllBeforeDependencyInstall,
+	AddInsteadOfCopy,
+	SecretInArgOrEnv,
 }
 
 var (

@@ -177,7 +177,7 @@ func Build(in Input) Output {
 				rows = append(rows, row)
 				continue
 			case fullSuggestion:
-				row.note = "fixed by the suggested conversion"
+				row.note = "see the suggested conversion"
 				rows = append(rows, row)
 				continue
 			}
