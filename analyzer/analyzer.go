@@ -56,6 +56,9 @@ type Options struct {
 	Now time.Time
 	// Rules overrides the rule set (tests); nil means rules.All().
 	Rules []*analysis.Rule
+	// Context holds repository files next to the Dockerfile; rules use it
+	// through the converter's outlook so check and fix agree.
+	Context *RepoContext
 }
 
 // Result is the outcome of a check.

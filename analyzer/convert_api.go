@@ -51,7 +51,7 @@ func ContextFiles() []string { return convert.ContextFiles(recipes.All()) }
 // recommends what fix would refuse).
 func outlook(src []byte, opt Options) func() analysis.Outlook {
 	return func() analysis.Outlook {
-		p, err := Convert(src, ConvertOptions{Path: opt.Path, Target: opt.Target, Config: opt.Config, BuildArgs: opt.BuildArgs, Now: opt.Now})
+		p, err := Convert(src, ConvertOptions{Path: opt.Path, Target: opt.Target, Config: opt.Config, BuildArgs: opt.BuildArgs, Now: opt.Now, Context: opt.Context})
 		if err != nil || p == nil || p.Recipe == "" {
 			// No recipe recognised the image: the converter has no
 			// opinion, so rules fall back to the rulebook.

@@ -288,18 +288,18 @@ func (w *ReviewWorker) collect(ctx context.Context, log *slog.Logger, gh *github
 			continue
 		}
 		file.Content = content
-		res, err := analyzer.Check(ctx, content, analyzer.Options{Path: name, Config: cfg})
+		rc, err := ctxFiles.For(ctx, path.Dir(name))
+		if err != nil {
+			log.Warn("repository context unavailable; converting from the Dockerfile alone", "file", name, "error", err.Error())
+			rc = nil
+		}
+		res, err := analyzer.Check(ctx, content, analyzer.Options{Path: name, Config: cfg, Context: rc})
 		if err != nil {
 			file.Problem = err.Error()
 			out = append(out, file)
 			continue
 		}
 		file.Findings = res.Findings
-		rc, err := ctxFiles.For(ctx, path.Dir(name))
-		if err != nil {
-			log.Warn("repository context unavailable; converting from the Dockerfile alone", "file", name, "error", err.Error())
-			rc = nil
-		}
 		prop, err := analyzer.Convert(content, analyzer.ConvertOptions{Path: name, Config: cfg, Context: rc})
 		if err == nil {
 			file.Proposal = prop

@@ -21,6 +21,7 @@ type checkOptions struct {
 	failOn    string
 	config    string
 	target    string
+	context   string
 	buildArgs []string
 }
 
@@ -46,6 +47,7 @@ read errors.`,
 	f.StringVar(&o.config, "config", "", "configuration file (default: .github/distill.yml when present)")
 	f.StringVar(&o.target, "target", "", "stage to analyse (default: the last stage, or targets in the config)")
 	f.StringArrayVar(&o.buildArgs, "build-arg", nil, "NAME=value for ARGs used in FROM lines (repeatable)")
+	f.StringVar(&o.context, "context", "", "build context directory (default: each Dockerfile's directory)")
 	root.AddCommand(cmd)
 }
 
@@ -82,8 +84,17 @@ func runCheck(cmd *cobra.Command, o checkOptions, args []string) error {
 			readErrs = append(readErrs, err)
 			continue
 		}
+		ctxDir := o.context
+		if ctxDir == "" {
+			ctxDir = filepath.Dir(file)
+		}
+		rc, err := loadContext(ctxDir)
+		if err != nil {
+			readErrs = append(readErrs, err)
+			continue
+		}
 		res, err := analyzer.Check(cmd.Context(), src, analyzer.Options{
-			Path: filepath.ToSlash(file), Target: o.target, Config: cfg, BuildArgs: buildArgs,
+			Path: filepath.ToSlash(file), Target: o.target, Config: cfg, BuildArgs: buildArgs, Context: rc,
 		})
 		if err != nil {
 			readErrs = append(readErrs, err)

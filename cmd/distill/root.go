@@ -50,6 +50,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		return &exitError{code: exitUsage, err: err}
 	})
 	addCheck(root)
+	addDemo(root)
 	addFix(root)
 	addRules(root)
 	addServe(root)
