@@ -209,3 +209,21 @@ func ParseLevel(s string) (slog.Level, error) {
 	}
 	return l, nil
 }
+
+//go:generate go run ./genenv -readme ../README.md
+
+// EnvTable renders the README's table of environment variables.
+func EnvTable() string {
+	var b strings.Builder
+	b.WriteString("| variable | flag | meaning |\n|---|---|---|\n")
+	for _, e := range Env {
+		flag := e.Flag
+		if flag == "" {
+			flag = "—"
+		} else {
+			flag = "`" + flag + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", e.Name, flag, e.Help)
+	}
+	return b.String()
+}

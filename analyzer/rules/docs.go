@@ -7,7 +7,7 @@ import (
 	"github.com/distill-bot/distill/analyzer/analysis"
 )
 
-//go:generate go run ./gendocs -out ../../docs/rules
+//go:generate go run ./gendocs -out ../../docs/rules -readme ../../README.md
 
 // RenderDoc renders a rule's page for docs/rules/<Name>.md.
 func RenderDoc(r *analysis.Rule) string {
@@ -54,6 +54,16 @@ func RenderIndex(rs []*analysis.Rule) string {
 			fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s |\n", r.Name, r.Name, r.Severity, strings.ReplaceAll(r.Summary, "|", `\|`))
 		}
 		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// RenderReadmeTable renders the rule table of the README's rule catalog.
+func RenderReadmeTable(rs []*analysis.Rule) string {
+	var b strings.Builder
+	b.WriteString("| rule | category | severity | summary |\n|---|---|---|---|\n")
+	for _, r := range rs {
+		fmt.Fprintf(&b, "| [%s](docs/rules/%s.md) | %s | %s | %s |\n", r.Name, r.Name, r.Category, r.Severity, strings.ReplaceAll(r.Summary, "|", `\|`))
 	}
 	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/distill-bot/distill/analyzer/report"
 	"github.com/distill-bot/distill/analyzer/rules"
 )
 
@@ -29,5 +30,20 @@ func TestDocsUpToDate(t *testing.T) {
 		if name != "README" && rules.Lookup(name) == nil {
 			t.Errorf("docs/rules/%s documents no rule: run `go generate ./analyzer/rules`", e.Name())
 		}
+	}
+}
+
+// TestReadmeRuleCatalog fails when the README's rule table is stale.
+func TestReadmeRuleCatalog(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := report.ReplaceSection(string(b), "rules", rules.RenderReadmeTable(rules.All()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want != string(b) {
+		t.Error("README.md's rule catalog is stale: run `go generate ./analyzer/rules`")
 	}
 }

@@ -10,13 +10,19 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/distill-bot/distill/analyzer/report"
 	"github.com/distill-bot/distill/analyzer/rules"
 )
 
 func main() {
 	out := flag.String("out", "docs/rules", "output directory")
+	readme := flag.String("readme", "", "README whose rules section to update")
 	flag.Parse()
 	if err := run(*out); err != nil {
+		fmt.Fprintln(os.Stderr, "gendocs:", err)
+		os.Exit(1)
+	}
+	if err := updateReadme(*readme); err != nil {
 		fmt.Fprintln(os.Stderr, "gendocs:", err)
 		os.Exit(1)
 	}
@@ -50,4 +56,19 @@ func run(out string) error {
 		}
 	}
 	return nil
+}
+
+func updateReadme(path string) error {
+	if path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	doc, err := report.ReplaceSection(string(b), "rules", rules.RenderReadmeTable(rules.All()))
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return os.WriteFile(path, []byte(doc), 0o644)
 }
