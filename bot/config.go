@@ -33,6 +33,8 @@ type Config struct {
 	Concurrency           int
 	// BuildkitHost enables verification builds (BUILDKIT_HOST).
 	BuildkitHost string
+	// BuildkitInsecure allows a plain tcp:// BuildKit daemon (loopback).
+	BuildkitInsecure bool
 	// CheckName is the name of the check run.
 	CheckName string
 	// MutationPause spaces content-creating GitHub requests.
@@ -85,6 +87,7 @@ var Env = []EnvVar{
 	{"DISTILL_WEBHOOK_PATH", "--webhook-path", "webhook route (default /webhook)"},
 	{"DISTILL_LOG_LEVEL", "--log-level", "debug, info, warn or error (default info)"},
 	{"DISTILL_CONCURRENCY", "--concurrency", "jobs worked at once per process (default 4)"},
+	{"DISTILL_BUILDKIT_INSECURE", "", "set to 1 to allow a plain tcp:// BuildKit daemon (loopback or a trusted network only)"},
 	{"DISTILL_JOB_TIMEOUT", "", "maximum run time of one job (default 10m)"},
 	{"DISTILL_RESCUE_AFTER", "", "how long a job whose process died waits before another replica takes it over (default 15m; must exceed the job timeout)"},
 	{"DISTILL_POLL_INTERVAL", "", "how often idle workers look for jobs (default 250ms)"},
@@ -134,6 +137,9 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str(&c.WebhookPath, "DISTILL_WEBHOOK_PATH")
 	str(&c.LogLevel, "DISTILL_LOG_LEVEL")
 	str(&c.BuildkitHost, "BUILDKIT_HOST")
+	if v := getenv("DISTILL_BUILDKIT_INSECURE"); v == "1" || v == "true" {
+		c.BuildkitInsecure = true
+	}
 	for _, d := range []struct {
 		dst  *time.Duration
 		name string

@@ -20,6 +20,7 @@ import (
 	"github.com/distill-bot/distill/bot/metrics"
 	"github.com/distill-bot/distill/bot/queue"
 	"github.com/distill-bot/distill/bot/store"
+	"github.com/distill-bot/distill/bot/verify"
 	"github.com/distill-bot/distill/bot/webhook"
 )
 
@@ -37,6 +38,7 @@ type Server struct {
 	deps     *handlers.Deps
 
 	transport     http.RoundTripper
+	verifier      handlers.Verifier
 	extraHandlers []handlers.EventHandler
 	extraWorkers  []func(*river.Workers)
 }
@@ -47,6 +49,12 @@ type Option func(*Server)
 // WithTransport sets the HTTP transport used to reach GitHub.
 func WithTransport(rt http.RoundTripper) Option {
 	return func(s *Server) { s.transport = rt }
+}
+
+// WithVerifier sets the verifier of proposals (tests use a fake; by
+// default BUILDKIT_HOST configures a BuildKit one).
+func WithVerifier(v handlers.Verifier) Option {
+	return func(s *Server) { s.verifier = v }
 }
 
 // New opens the database, migrates it and assembles the server. Start
@@ -80,6 +88,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*Se
 	router := handlers.NewDeliveryWorker(s.deps, s.eventHandlers()...)
 	river.AddWorker(workers, router)
 	river.AddWorker(workers, &handlers.ReviewWorker{Deps: s.deps})
+	if s.verifier == nil && cfg.BuildkitHost != "" {
+		v, err := verify.New(verify.Options{BuildkitHost: cfg.BuildkitHost, AllowInsecureTCP: cfg.BuildkitInsecure})
+		if err != nil {
+			return nil, fmt.Errorf("verification (BUILDKIT_HOST): %w", err)
+		}
+		s.verifier = v
+	}
+	vw := &handlers.VerifyWorker{Deps: s.deps}
+	if s.verifier != nil {
+		vw.Verifier = s.verifier
+	}
+	river.AddWorker(workers, vw)
 	for _, add := range s.extraWorkers {
 		add(workers)
 	}

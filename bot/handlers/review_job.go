@@ -163,7 +163,7 @@ func (w *ReviewWorker) review(ctx context.Context, log *slog.Logger, job *river.
 	if err != nil {
 		return err
 	}
-	in := review.Input{HeadSHA: a.HeadSHA, CommandsEnabled: cfg.CommandsEnabled(), FailOn: cfg.FailOn}
+	in := review.Input{HeadSHA: a.HeadSHA, CommandsEnabled: cfg.CommandsEnabled(), FailOn: cfg.FailOn, Verify: cfg.VerifyOrDefault()}
 	for _, p := range prev {
 		in.Previous = append(in.Previous, review.Previous{Fingerprint: p.Fingerprint, Path: p.Path, Rule: p.Rule, Resolved: p.ResolvedSHA != ""})
 	}
@@ -214,6 +214,24 @@ func (w *ReviewWorker) review(ctx context.Context, log *slog.Logger, job *river.
 		return err
 	}
 	log.Info("review done", "files", len(files), "findings", len(out.Current), "inline", len(out.Comments), "review_id", reviewID)
+	if mode := cfg.VerifyOrDefault(); mode != "off" && reviewID > 0 {
+		var paths []string
+		for _, f := range files {
+			if f.Proposal != nil && f.Proposal.Status == convert.Converted {
+				paths = append(paths, f.Path)
+			}
+		}
+		if len(paths) > 0 {
+			q, err := enqueuer(ctx)
+			if err != nil {
+				return err
+			}
+			if _, err := q.Insert(ctx, VerifyArgs{InstallationID: a.InstallationID, Owner: a.Owner, Repo: a.Repo, Number: a.Number,
+				HeadSHA: a.HeadSHA, ReviewID: reviewID, Paths: paths, Mode: mode, BaseRef: a.BaseRef}, nil); err != nil {
+				return fmt.Errorf("enqueueing verification of %s#%d: %w", a.FullName(), a.Number, err)
+			}
+		}
+	}
 	if w.AfterReview != nil {
 		var rf []ReviewedFile
 		for _, f := range files {

@@ -62,6 +62,10 @@ type Input struct {
 	CommandsEnabled bool
 	// FailOn is the check-run failure threshold ("" or "none": neutral).
 	FailOn string
+	// Verify is the repository's verification mode: "off", "on" (the
+	// verdict is filled in when the build finishes) or "required"
+	// (conversions are offered only once verified).
+	Verify string
 }
 
 // Comment is one inline review comment (line/side style, side RIGHT).
@@ -145,7 +149,7 @@ func Build(in Input) Output {
 		fullSuggestion := false
 		// A newly added Dockerfile can take the whole conversion as one
 		// suggestion.
-		if f.Proposal != nil && f.Proposal.Status == convert.Converted && f.Status == "added" {
+		if f.Proposal != nil && f.Proposal.Status == convert.Converted && f.Status == "added" && in.Verify != "required" {
 			n := lineCount(f.Content)
 			if n > 0 && hunkFor(hunks, 1, n) >= 0 {
 				c := Comment{Path: f.Path, StartLine: 1, Line: n,
@@ -240,7 +244,7 @@ func Build(in Input) Output {
 		}
 	}
 	for _, f := range proposals {
-		body.WriteString(proposalSection(f))
+		body.WriteString(sectionFor(f, in.Verify))
 	}
 	if len(out.Resolved) > 0 {
 		body.WriteString("\n**Resolved since the last review:**\n")
@@ -249,7 +253,11 @@ func Build(in Input) Output {
 		}
 	}
 	if in.CommandsEnabled && hasConversion(proposals) {
-		body.WriteString("\nComment `/optimize` to get the conversion as a pull request.\n")
+		if in.Verify == "required" {
+			body.WriteString("\nOnce a conversion is verified, comment `/optimize` to get it as a pull request.\n")
+		} else {
+			body.WriteString("\nComment `/optimize` to get the conversion as a pull request.\n")
+		}
 	}
 	out.Body = fitBody(body.String(), marker(in.HeadSHA, out.Current))
 
@@ -418,7 +426,54 @@ func proposalCommentBody(f File, dockerfile string) string {
 	return b.String()
 }
 
-func proposalSection(f File) string {
+// sectionFor renders a file's proposal for the verification mode: with
+// "on" the verdict is a marked placeholder the verification job fills in;
+// with "required" the whole conversion waits behind a placeholder.
+func sectionFor(f File, mode string) string {
+	if f.Proposal.Status != convert.Converted {
+		return ProposalSection(f)
+	}
+	switch mode {
+	case "on":
+		if f.Verification == "" {
+			f.Verification = PendingVerification
+		}
+		return ProposalSection(f)
+	case "required":
+		return fmt.Sprintf("\n### `%s` → `%s`\n\n%s\n", f.Path, f.Proposal.FinalImage,
+			Placeholder("pending", f.Path, "_distill is building the original and the conversion with BuildKit; the proposal appears here once it builds and passes inspection._"))
+	}
+	return ProposalSection(f)
+}
+
+// PendingVerification is the verdict shown while a build runs.
+const PendingVerification = "_pending — distill is building the original and the proposal with BuildKit_"
+
+// Placeholder wraps text in markers the verification job can find and
+// replace: <!-- distill:<kind> path="…" -->text<!-- /distill:<kind> -->.
+func Placeholder(kind, path, text string) string {
+	return fmt.Sprintf("<!-- distill:%s path=%q -->%s<!-- /distill:%s -->", kind, path, text, kind)
+}
+
+// FillPlaceholder replaces the text of a placeholder; ok is false when the
+// body has none for that path.
+func FillPlaceholder(body, kind, path, text string) (string, bool) {
+	open := fmt.Sprintf("<!-- distill:%s path=%q -->", kind, path)
+	closeTag := fmt.Sprintf("<!-- /distill:%s -->", kind)
+	i := strings.Index(body, open)
+	if i < 0 {
+		return body, false
+	}
+	j := strings.Index(body[i:], closeTag)
+	if j < 0 {
+		return body, false
+	}
+	return body[:i] + open + text + body[i+j:], true
+}
+
+// ProposalSection renders a file's conversion (or decline) for review and
+// pull request bodies.
+func ProposalSection(f File) string {
 	var b strings.Builder
 	p := f.Proposal
 	switch p.Status {
@@ -434,7 +489,7 @@ func proposalSection(f File) string {
 	}
 	fmt.Fprintf(&b, "\n### `%s` → `%s`\n\n", f.Path, p.FinalImage)
 	if f.Verification != "" {
-		fmt.Fprintf(&b, "Verification: %s\n\n", f.Verification)
+		fmt.Fprintf(&b, "Verification: %s\n\n", Placeholder("verification", f.Path, f.Verification))
 	}
 	var changes, behaviour, risks []string
 	for _, n := range p.Notes {

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/distill-bot/distill/analyzer"
 	"github.com/distill-bot/distill/analyzer/convert"
+	"github.com/distill-bot/distill/bot/localrepo"
 )
 
 type fixOptions struct {
@@ -195,50 +195,6 @@ func writeAtomic(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// contextLimits bound how much of a build context fix reads.
-const (
-	contextMaxPaths = 20000
-	contextMaxFile  = 1 << 20
-)
-
 // loadContext reads the repository files the converter uses from a build
-// context directory, and lists its paths.
-func loadContext(dir string) (*convert.RepoContext, error) {
-	rc := &convert.RepoContext{Files: map[string][]byte{}}
-	patterns := analyzer.ContextFiles()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil // unreadable entries are skipped, not fatal
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if p != dir && (analyzer.SkippedDir(d.Name()) || d.Name() == "target" || d.Name() == "dist") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if len(rc.Paths) >= contextMaxPaths {
-			return filepath.SkipAll
-		}
-		rc.Paths = append(rc.Paths, rel)
-		for _, pat := range patterns {
-			if ok, _ := filepath.Match(pat, rel); ok || (!strings.Contains(pat, "/") && rel == pat) {
-				info, err := d.Info()
-				if err != nil || info.Size() > contextMaxFile || !d.Type().IsRegular() {
-					break
-				}
-				b, err := os.ReadFile(p)
-				if err == nil {
-					rc.Files[rel] = b
-				}
-				break
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reading build context %s: %w", dir, err)
-	}
-	return rc, nil
-}
+// context directory.
+func loadContext(dir string) (*convert.RepoContext, error) { return localrepo.Context(dir) }

@@ -54,6 +54,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	addFix(root)
 	addRules(root)
 	addServe(root)
+	addVerify(root)
 	addVersion(root)
 	return root
 }
