@@ -42,7 +42,7 @@ var verified = verify.Report{Verdict: verify.Verified, Original: &verify.ImageRe
 
 var failedInspection = verify.Report{Verdict: verify.Failed, Original: &verify.ImageReport{Built: true, UncompressedSize: 812e6},
 	Converted: &verify.ImageReport{Built: true, UncompressedSize: 9.8e6},
-	Checks: []verify.Check{{Name: "elf-interpreter", Status: verify.Fail, Detail: "/app/main needs the ELF interpreter /lib64/ld-linux-x86-64.so.2: not in image"}}}
+	Checks:    []verify.Check{{Name: "elf-interpreter", Status: verify.Fail, Detail: "/app/main needs the ELF interpreter /lib64/ld-linux-x86-64.so.2: not in image"}}}
 
 func verifyEnv(t *testing.T, v *fakeVerifier) *bottest.Env {
 	t.Helper()

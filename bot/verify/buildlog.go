@@ -87,6 +87,7 @@ func (b *buildLog) add(s *client.SolveStatus) {
 		if l == nil {
 			continue
 		}
+		b.id(l.Vertex) // number vertices in the order their output arrives
 		text := b.partial[l.Vertex] + string(l.Data)
 		lines := strings.Split(text, "\n")
 		for _, line := range lines[:len(lines)-1] {
