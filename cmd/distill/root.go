@@ -51,6 +51,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	})
 	addCheck(root)
 	addFix(root)
+	addHealthcheck(root)
+	addRegister(root)
 	addRules(root)
 	addServe(root)
 	addVersion(root)
