@@ -3,6 +3,7 @@ package deploy_test
 import (
 	"bytes"
 	"context"
+	"debug/elf"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -117,6 +118,58 @@ func TestDockerfileShape(t *testing.T) {
 	// version.go's variable is what -X sets.
 	if !bytes.Contains(readFile(t, "../cmd/distill/version.go"), []byte("var version = ")) {
 		t.Error("cmd/distill/version.go no longer declares main.version")
+	}
+}
+
+// TestStaticBinaryWithVersion builds cmd/distill the way the Dockerfile's
+// RUN line does (CGO_ENABLED=0 and its -ldflags, ${VERSION} filled in) and
+// checks that the result is a static executable, which distroless/static
+// needs, that reports the stamped version.
+func TestStaticBinaryWithVersion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds distill without cgo (-short skips it)")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not on PATH")
+	}
+	src := string(readFile(t, "Dockerfile"))
+	m := regexp.MustCompile(`CGO_ENABLED=0 go build (-trimpath )?-ldflags "([^"]+)" -o \S+ (\./cmd/distill)`).FindStringSubmatch(src)
+	if m == nil {
+		t.Fatal("no `CGO_ENABLED=0 go build … -ldflags \"…\" -o … ./cmd/distill` line in the Dockerfile")
+	}
+	const stamp = "v9.8.7-deploytest"
+	ldflags := strings.ReplaceAll(m[2], "${VERSION}", stamp)
+	bin := filepath.Join(t.TempDir(), "distill")
+	args := []string{"build"}
+	if m[1] != "" {
+		args = append(args, "-trimpath")
+	}
+	args = append(args, "-ldflags", ldflags, "-o", bin, m[3])
+	cmd := exec.Command("go", args...)
+	cmd.Dir = ".."
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Error("the binary has a dynamic loader (PT_INTERP): it would not start on distroless/static")
+		}
+	}
+	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
+		t.Errorf("the binary links %v", libs)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(string(out)); got != "distill "+stamp {
+		t.Errorf("distill version = %q, want %q", got, "distill "+stamp)
 	}
 }
 
