@@ -13,6 +13,7 @@ import (
 	"go/token"
 	"maps"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -345,8 +346,8 @@ func checkServer(t *testing.T, r *rendered) (*appsv1.Deployment, *corev1.Contain
 	if f := env["DISTILL_WEBHOOK_SECRET_FILE"].Value; !strings.HasPrefix(f, "/etc/distill/github/") || !paths[strings.TrimPrefix(f, "/etc/distill/github/")] {
 		t.Errorf("DISTILL_WEBHOOK_SECRET_FILE=%s is not a file of the secret volume (%v)", f, paths)
 	}
-	if env["DISTILL_APP_ID"].Value != "123456" {
-		t.Errorf("DISTILL_APP_ID=%q", env["DISTILL_APP_ID"].Value)
+	if !regexp.MustCompile(`^[0-9]+$`).MatchString(env["DISTILL_APP_ID"].Value) {
+		t.Errorf("DISTILL_APP_ID=%q is not the numeric App ID", env["DISTILL_APP_ID"].Value)
 	}
 	prev := env["DISTILL_WEBHOOK_SECRET_PREVIOUS"].ValueFrom
 	if prev == nil || prev.SecretKeyRef == nil || prev.SecretKeyRef.Optional == nil || !*prev.SecretKeyRef.Optional {
@@ -601,6 +602,35 @@ func TestReplicasWithPostgres(t *testing.T) {
 	}
 	if len(r.pvcs) != 0 {
 		t.Error("a PVC with PostgreSQL")
+	}
+}
+
+// TestValuesFile renders with values parsed from YAML, as `helm install
+// -f values.yaml` does: numbers arrive as float64.
+func TestValuesFile(t *testing.T) {
+	vals, err := chartutil.ReadValues([]byte(`
+github:
+  appId: 2345678
+  existingSecret: distill-github
+replicaCount: 2
+database:
+  existingSecret: distill-db
+concurrency: 8
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustRender(t, vals.AsMap())
+	d := r.deployments[fullname]
+	env := envOf(container(t, d, "distill"))
+	if got := env["DISTILL_APP_ID"].Value; got != "2345678" {
+		t.Errorf("DISTILL_APP_ID=%q, want 2345678", got)
+	}
+	if got := env["DISTILL_CONCURRENCY"].Value; got != "8" {
+		t.Errorf("DISTILL_CONCURRENCY=%q, want 8", got)
+	}
+	if *d.Spec.Replicas != 2 {
+		t.Errorf("replicas %d", *d.Spec.Replicas)
 	}
 }
 

@@ -86,13 +86,24 @@ app.kubernetes.io/component: buildkitd
 {{- end -}}
 {{- end -}}
 
+{{/* The App ID as digits: values files give numbers as float64, which
+toString would print as 2.345678e+06. */}}
+{{- define "distill.appId" -}}
+{{- $id := .Values.github.appId -}}
+{{- if kindIs "float64" $id -}}
+{{- printf "%.0f" $id -}}
+{{- else -}}
+{{- toString $id -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Checks run before anything renders. */}}
 {{- define "distill.validate" -}}
 {{- if not .Values.github.appId -}}
 {{- fail "github.appId is required: the numeric App ID from the App's settings page (distill register prints it)" -}}
 {{- end -}}
-{{- if not (regexMatch "^[0-9]+$" (toString .Values.github.appId)) -}}
-{{- fail (printf "github.appId %q must be the numeric App ID" (toString .Values.github.appId)) -}}
+{{- if not (regexMatch "^[0-9]+$" (include "distill.appId" .)) -}}
+{{- fail (printf "github.appId %q must be the numeric App ID" (include "distill.appId" .)) -}}
 {{- end -}}
 {{- if and (not .Values.github.existingSecret) (or (not .Values.github.privateKey) (not .Values.github.webhookSecret)) -}}
 {{- fail "set github.existingSecret (recommended), or both github.privateKey and github.webhookSecret" -}}
