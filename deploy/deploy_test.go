@@ -115,6 +115,22 @@ func TestDockerfileShape(t *testing.T) {
 	case !(copyMod < copyAll && copyAll < goBuild && versionArg < goBuild):
 		t.Errorf("order: go.mod/go.sum (%d) must be copied before the source (%d), and ARG VERSION (%d) precede go build (%d)", copyMod, copyAll, versionArg, goBuild)
 	}
+	// The builder's Go is the go.mod's release (1.26 for go 1.26.8).
+	mf, err := modfile.Parse("go.mod", readFile(t, "../go.mod"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	goVersion := ""
+	for _, in := range f.MetaArgs {
+		for _, d := range in.Arg.Defs {
+			if d.Name == "GO_VERSION" && d.Default != nil {
+				goVersion = *d.Default
+			}
+		}
+	}
+	if parts := strings.SplitN(mf.Go.Version, ".", 3); len(parts) < 2 || goVersion != parts[0]+"."+parts[1] {
+		t.Errorf("ARG GO_VERSION=%q, want the go.mod release %s", goVersion, mf.Go.Version)
+	}
 	// version.go's variable is what -X sets.
 	if !bytes.Contains(readFile(t, "../cmd/distill/version.go"), []byte("var version = ")) {
 		t.Error("cmd/distill/version.go no longer declares main.version")
