@@ -52,6 +52,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	addCheck(root)
 	addDemo(root)
 	addFix(root)
+	addHealthcheck(root)
+	addRegister(root)
 	addRules(root)
 	addServe(root)
 	addVerify(root)
