@@ -35,6 +35,12 @@ type Config struct {
 	BuildkitHost string
 	// BuildkitInsecure allows a plain tcp:// BuildKit daemon (loopback).
 	BuildkitInsecure bool
+	// BuildkitCA, BuildkitCert, BuildkitKey and BuildkitServerName
+	// configure mutual TLS to a tcp:// BuildKit daemon (file paths).
+	BuildkitCA, BuildkitCert, BuildkitKey, BuildkitServerName string
+	// VerifyTimeout bounds one verification job (every Dockerfile of one
+	// head, original and proposal built).
+	VerifyTimeout time.Duration
 	// CheckName is the name of the check run.
 	CheckName string
 	// MutationPause spaces content-creating GitHub requests.
@@ -43,7 +49,9 @@ type Config struct {
 	PollInterval time.Duration
 	// RetryBase is the first retry delay of failed jobs.
 	RetryBase time.Duration
-	// JobTimeout bounds one job's run time.
+	// JobTimeout bounds the run time of every job but verification:
+	// each kind keeps its own shorter default (a delivery 1m, a review
+	// 10m) and never runs longer than this.
 	JobTimeout time.Duration
 	// RescueAfter is how long a job that was running when its process died
 	// waits before another worker takes it over (Postgres; on SQLite a
@@ -66,6 +74,7 @@ func Defaults() Config {
 		RetryBase:     10 * time.Second,
 		JobTimeout:    10 * time.Minute,
 		RescueAfter:   15 * time.Minute,
+		VerifyTimeout: 45 * time.Minute,
 	}
 }
 
@@ -81,14 +90,21 @@ var Env = []EnvVar{
 	{"DISTILL_WEBHOOK_SECRET", "--webhook-secret", "webhook secret (App settings → Webhook secret)"},
 	{"DISTILL_WEBHOOK_SECRET_FILE", "--webhook-secret-file", "file holding the webhook secret"},
 	{"DISTILL_WEBHOOK_SECRET_PREVIOUS", "", "a previous webhook secret still accepted during rotation"},
+	{"DISTILL_WEBHOOK_SECRET_PREVIOUS_FILE", "", "file holding the previous webhook secret"},
 	{"DISTILL_GITHUB_URL", "--github-url", "REST API base URL (default https://api.github.com/; GHES: https://HOST/api/v3/)"},
 	{"DISTILL_DATABASE_URL", "--database-url", "database: a SQLite file path (default distill.db) or postgres://…; DATABASE_URL is read too"},
+	{"DISTILL_DATABASE_URL_FILE", "", "file holding the database URL (keeps a Postgres password out of the environment)"},
 	{"DISTILL_LISTEN", "--listen", "HTTP listen address (default :8080)"},
 	{"DISTILL_WEBHOOK_PATH", "--webhook-path", "webhook route (default /webhook)"},
 	{"DISTILL_LOG_LEVEL", "--log-level", "debug, info, warn or error (default info)"},
 	{"DISTILL_CONCURRENCY", "--concurrency", "jobs worked at once per process (default 4)"},
 	{"DISTILL_BUILDKIT_INSECURE", "", "set to 1 to allow a plain tcp:// BuildKit daemon (loopback or a trusted network only)"},
-	{"DISTILL_JOB_TIMEOUT", "", "maximum run time of one job (default 10m)"},
+	{"DISTILL_BUILDKIT_CA", "", "CA bundle that signed the tcp:// BuildKit daemon's certificate"},
+	{"DISTILL_BUILDKIT_CERT", "", "client certificate for a tcp:// BuildKit daemon (with DISTILL_BUILDKIT_KEY)"},
+	{"DISTILL_BUILDKIT_KEY", "", "client key for a tcp:// BuildKit daemon"},
+	{"DISTILL_BUILDKIT_SERVER_NAME", "", "name to verify in the BuildKit daemon's certificate (default: the host of BUILDKIT_HOST)"},
+	{"DISTILL_JOB_TIMEOUT", "", "maximum run time of a delivery, review or command job (default 10m)"},
+	{"DISTILL_VERIFY_TIMEOUT", "", "maximum run time of one verification job, all of a head's builds (default 45m)"},
 	{"DISTILL_RESCUE_AFTER", "", "how long a job whose process died waits before another replica takes it over (default 15m; must exceed the job timeout)"},
 	{"DISTILL_POLL_INTERVAL", "", "how often idle workers look for jobs (default 250ms)"},
 	{"DISTILL_RETRY_BASE", "", "first retry delay of a failed job, doubled per attempt up to 30m (default 10s)"},
@@ -121,18 +137,18 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str(&c.PrivateKeyFile, "DISTILL_PRIVATE_KEY_FILE")
 	str(&c.PrivateKey, "DISTILL_PRIVATE_KEY")
 	str(&c.WebhookSecret, "DISTILL_WEBHOOK_SECRET")
-	if c.WebhookSecret == "" {
-		if f := getenv("DISTILL_WEBHOOK_SECRET_FILE"); f != "" {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				return fmt.Errorf("DISTILL_WEBHOOK_SECRET_FILE: %w", err)
-			}
-			c.WebhookSecret = strings.TrimSpace(string(b))
-		}
+	if err := fromFile(&c.WebhookSecret, "DISTILL_WEBHOOK_SECRET_FILE", getenv); err != nil {
+		return err
 	}
 	str(&c.PreviousWebhookSecret, "DISTILL_WEBHOOK_SECRET_PREVIOUS")
+	if err := fromFile(&c.PreviousWebhookSecret, "DISTILL_WEBHOOK_SECRET_PREVIOUS_FILE", getenv); err != nil {
+		return err
+	}
 	str(&c.GitHubURL, "DISTILL_GITHUB_URL")
 	str(&c.DatabaseURL, "DISTILL_DATABASE_URL", "DATABASE_URL")
+	if err := fromFile(&c.DatabaseURL, "DISTILL_DATABASE_URL_FILE", getenv); err != nil {
+		return err
+	}
 	str(&c.Listen, "DISTILL_LISTEN")
 	str(&c.WebhookPath, "DISTILL_WEBHOOK_PATH")
 	str(&c.LogLevel, "DISTILL_LOG_LEVEL")
@@ -140,11 +156,15 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	if v := getenv("DISTILL_BUILDKIT_INSECURE"); v == "1" || v == "true" {
 		c.BuildkitInsecure = true
 	}
+	str(&c.BuildkitCA, "DISTILL_BUILDKIT_CA")
+	str(&c.BuildkitCert, "DISTILL_BUILDKIT_CERT")
+	str(&c.BuildkitKey, "DISTILL_BUILDKIT_KEY")
+	str(&c.BuildkitServerName, "DISTILL_BUILDKIT_SERVER_NAME")
 	for _, d := range []struct {
 		dst  *time.Duration
 		name string
 	}{{&c.JobTimeout, "DISTILL_JOB_TIMEOUT"}, {&c.RescueAfter, "DISTILL_RESCUE_AFTER"}, {&c.PollInterval, "DISTILL_POLL_INTERVAL"},
-		{&c.RetryBase, "DISTILL_RETRY_BASE"}, {&c.MutationPause, "DISTILL_MUTATION_PAUSE"}} {
+		{&c.RetryBase, "DISTILL_RETRY_BASE"}, {&c.MutationPause, "DISTILL_MUTATION_PAUSE"}, {&c.VerifyTimeout, "DISTILL_VERIFY_TIMEOUT"}} {
 		if v := getenv(d.name); v != "" && *d.dst == 0 {
 			dur, err := time.ParseDuration(v)
 			if err != nil || dur <= 0 {
@@ -162,6 +182,26 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 			c.Concurrency = n
 		}
 	}
+	return nil
+}
+
+// fromFile fills an unset *dst with the trimmed contents of the file the
+// environment variable name points at (Kubernetes and compose secrets are
+// mounted as files).
+func fromFile(dst *string, name string, getenv func(string) string) error {
+	f := getenv(name)
+	if *dst != "" || f == "" {
+		return nil
+	}
+	b, err := os.ReadFile(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return fmt.Errorf("%s: %s is empty", name, f)
+	}
+	*dst = v
 	return nil
 }
 
@@ -185,6 +225,9 @@ func (c *Config) Validate() error {
 	}
 	if c.JobTimeout > 0 && c.RescueAfter > 0 && c.RescueAfter <= c.JobTimeout {
 		problems = append(problems, fmt.Sprintf("DISTILL_RESCUE_AFTER (%s) must be longer than DISTILL_JOB_TIMEOUT (%s)", c.RescueAfter, c.JobTimeout))
+	}
+	if (c.BuildkitCert == "") != (c.BuildkitKey == "") {
+		problems = append(problems, "DISTILL_BUILDKIT_CERT and DISTILL_BUILDKIT_KEY go together: set both for mutual TLS, or neither")
 	}
 	if _, err := ParseLevel(c.LogLevel); err != nil {
 		problems = append(problems, err.Error())

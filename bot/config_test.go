@@ -51,3 +51,60 @@ func TestConfigErrorsSayHowToFix(t *testing.T) {
 		t.Errorf("rescue shorter than timeout accepted: %v", err)
 	}
 }
+
+func TestConfigSecretsFromFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	env := map[string]string{
+		"DISTILL_WEBHOOK_SECRET_FILE":          write("secret", "new-secret\n"),
+		"DISTILL_WEBHOOK_SECRET_PREVIOUS_FILE": write("previous", "old-secret\n"),
+		"DISTILL_DATABASE_URL_FILE":            write("db", "postgres://u:p@h/db\n"),
+		"DISTILL_VERIFY_TIMEOUT":               "1h",
+	}
+	var c Config
+	if err := c.FromEnv(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if c.WebhookSecret != "new-secret" || c.PreviousWebhookSecret != "old-secret" || c.DatabaseURL != "postgres://u:p@h/db" || c.VerifyTimeout.String() != "1h0m0s" {
+		t.Errorf("config = %+v", c)
+	}
+
+	// The variable wins over the file; a missing or empty file is an error
+	// that names the variable.
+	env["DISTILL_DATABASE_URL"] = "other.db"
+	c = Config{}
+	if err := c.FromEnv(func(k string) string { return env[k] }); err != nil || c.DatabaseURL != "other.db" {
+		t.Errorf("DatabaseURL = %q, %v", c.DatabaseURL, err)
+	}
+	env["DISTILL_WEBHOOK_SECRET_PREVIOUS_FILE"] = write("empty", "\n")
+	c = Config{}
+	if err := c.FromEnv(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "DISTILL_WEBHOOK_SECRET_PREVIOUS_FILE") {
+		t.Errorf("empty secret file: %v", err)
+	}
+	env["DISTILL_WEBHOOK_SECRET_PREVIOUS_FILE"] = dir + "/missing"
+	c = Config{}
+	if err := c.FromEnv(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "DISTILL_WEBHOOK_SECRET_PREVIOUS_FILE") {
+		t.Errorf("missing secret file: %v", err)
+	}
+}
+
+func TestConfigBuildkitTLSPair(t *testing.T) {
+	t.Parallel()
+	c := Defaults()
+	c.AppID, c.PrivateKey, c.WebhookSecret = 1, "k", "s"
+	c.BuildkitCert = "client.pem"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "DISTILL_BUILDKIT_KEY") {
+		t.Errorf("certificate without key accepted: %v", err)
+	}
+	c.BuildkitKey = "client-key.pem"
+	if err := c.Validate(); err != nil {
+		t.Error(err)
+	}
+}

@@ -83,13 +83,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*Se
 		s.DB.Close()
 		return nil, err
 	}
-	s.deps = &handlers.Deps{DB: s.DB, GitHub: s.App, Metrics: s.Metrics, Log: log, CheckName: cfg.CheckName, MutationPause: cfg.MutationPause}
+	s.deps = &handlers.Deps{DB: s.DB, GitHub: s.App, Metrics: s.Metrics, Log: log, CheckName: cfg.CheckName, MutationPause: cfg.MutationPause,
+		JobTimeout: cfg.JobTimeout, VerifyTimeout: cfg.VerifyTimeout}
 	workers := river.NewWorkers()
 	router := handlers.NewDeliveryWorker(s.deps, s.eventHandlers()...)
 	river.AddWorker(workers, router)
 	river.AddWorker(workers, &handlers.ReviewWorker{Deps: s.deps})
 	if s.verifier == nil && cfg.BuildkitHost != "" {
-		v, err := verify.New(verify.Options{BuildkitHost: cfg.BuildkitHost, AllowInsecureTCP: cfg.BuildkitInsecure})
+		opts := verify.Options{BuildkitHost: cfg.BuildkitHost, AllowInsecureTCP: cfg.BuildkitInsecure}
+		if cfg.BuildkitCA != "" || cfg.BuildkitCert != "" || cfg.BuildkitServerName != "" {
+			opts.TLS = &verify.TLSOptions{CACert: cfg.BuildkitCA, Cert: cfg.BuildkitCert, Key: cfg.BuildkitKey, ServerName: cfg.BuildkitServerName}
+		}
+		v, err := verify.New(opts)
 		if err != nil {
 			return nil, fmt.Errorf("verification (BUILDKIT_HOST): %w", err)
 		}

@@ -54,7 +54,9 @@ func NewDeliveryWorker(d *Deps, hs ...EventHandler) *DeliveryWorker {
 func (w *DeliveryWorker) Handles(event string) bool { _, ok := w.handlers[event]; return ok }
 
 // Timeout bounds routing; handlers only read the payload and enqueue.
-func (w *DeliveryWorker) Timeout(*river.Job[DeliveryArgs]) time.Duration { return time.Minute }
+func (w *DeliveryWorker) Timeout(*river.Job[DeliveryArgs]) time.Duration {
+	return w.timeout(time.Minute)
+}
 
 // Work routes one delivery.
 func (w *DeliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs]) error {

@@ -41,6 +41,20 @@ type Deps struct {
 	// MutationPause spaces content-creating requests (GitHub asks for ≥ 1 s
 	// between mutations per installation); tests set it to 0.
 	MutationPause time.Duration
+	// JobTimeout, when set, caps every job kind's own timeout but
+	// verification's; River rescues a dead process's job only once its
+	// timeout has passed, so this also bounds how long such a job waits.
+	JobTimeout time.Duration
+	// VerifyTimeout replaces the verification job's default timeout.
+	VerifyTimeout time.Duration
+}
+
+// timeout is a job kind's timeout: its own default, capped by JobTimeout.
+func (d *Deps) timeout(own time.Duration) time.Duration {
+	if d.JobTimeout > 0 && d.JobTimeout < own {
+		return d.JobTimeout
+	}
+	return own
 }
 
 // Enqueuer inserts jobs; *river.Client and *river.Client's transactional

@@ -72,7 +72,9 @@ type ReviewedFile struct {
 }
 
 // Timeout bounds one review.
-func (w *ReviewWorker) Timeout(*river.Job[ReviewArgs]) time.Duration { return 10 * time.Minute }
+func (w *ReviewWorker) Timeout(*river.Job[ReviewArgs]) time.Duration {
+	return w.timeout(10 * time.Minute)
+}
 
 // Work implements river.Worker.
 func (w *ReviewWorker) Work(ctx context.Context, job *river.Job[ReviewArgs]) error {

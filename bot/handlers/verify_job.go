@@ -71,7 +71,12 @@ type VerifyWorker struct {
 }
 
 // Timeout bounds a verification of every file of one head.
-func (w *VerifyWorker) Timeout(*river.Job[VerifyArgs]) time.Duration { return 45 * time.Minute }
+func (w *VerifyWorker) Timeout(*river.Job[VerifyArgs]) time.Duration {
+	if w.VerifyTimeout > 0 {
+		return w.VerifyTimeout
+	}
+	return 45 * time.Minute
+}
 
 // Work implements river.Worker.
 func (w *VerifyWorker) Work(ctx context.Context, job *river.Job[VerifyArgs]) error {

@@ -97,6 +97,9 @@ func fillDefaults(c *bot.Config, d bot.Config) {
 	if c.JobTimeout == 0 {
 		c.JobTimeout = d.JobTimeout
 	}
+	if c.VerifyTimeout == 0 {
+		c.VerifyTimeout = d.VerifyTimeout
+	}
 	if c.RescueAfter == 0 {
 		c.RescueAfter = max(d.RescueAfter, c.JobTimeout+5*time.Minute)
 	}

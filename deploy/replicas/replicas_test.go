@@ -31,13 +31,11 @@ import (
 
 const secret = "replica-test-secret"
 
-// Knobs that let River rescue a dead replica's jobs within a test's time.
-// distill serve reads them when bot.Env lists them; otherwise River
-// rescues after JobTimeout (15 min) + 1 h and the test has to stand in
-// for the rescuer (see rescueByHand).
+// Knobs that let River rescue a dead replica's jobs within a test's time
+// (by default a job is rescued 15 minutes after its process died).
 const (
 	envJobTimeout  = "DISTILL_JOB_TIMEOUT"
-	envRescueAfter = "DISTILL_JOB_RESCUE_AFTER"
+	envRescueAfter = "DISTILL_RESCUE_AFTER"
 )
 
 func serverHasRescueKnobs() bool {
@@ -465,22 +463,6 @@ func runningOn(t *testing.T, db *sql.DB, clientID, kind string) []int64 {
 	return ids
 }
 
-// rescueByHand does what River's JobRescuer does to a stuck job (state
-// retryable, an error recorded, retried now), for servers that cannot be
-// told to rescue sooner than JobTimeout + 1 h.
-func rescueByHand(t *testing.T, db *sql.DB, clientID string) int64 {
-	t.Helper()
-	res, err := db.Exec(`UPDATE river_job
-		SET state = 'retryable', scheduled_at = now(),
-			errors = array_append(errors, jsonb_build_object('at', now(), 'attempt', attempt, 'error', 'Stuck job rescued by JobRescuer (stand-in: replica test)', 'trace', ''))
-		WHERE state = 'running' AND attempted_by[array_upper(attempted_by, 1)] = $1`, clientID)
-	if err != nil {
-		t.Fatalf("rescuing by hand: %v", err)
-	}
-	n, _ := res.RowsAffected()
-	return n
-}
-
 // reviewCount counts the reviews on GitHub across pulls.
 func reviewCount(gh *githubtest.Server, pulls []pull) int {
 	n := 0
@@ -525,11 +507,10 @@ func TestReplicasReviewEachHeadOnce(t *testing.T) {
 		t.Fatalf("%d pulls", len(pulls))
 	}
 
-	env := []string{}
-	knobs := serverHasRescueKnobs()
-	if knobs {
-		env = append(env, envJobTimeout+"=10s", envRescueAfter+"=10s")
+	if !serverHasRescueKnobs() {
+		t.Fatalf("bot.Env lists no %s/%s: distill serve cannot be told to rescue a dead replica's jobs sooner", envJobTimeout, envRescueAfter)
 	}
+	env := []string{envJobTimeout + "=10s", envRescueAfter + "=12s"}
 	start := time.Now()
 	a, b := startPair(t, bin, dbURL, gh, env...)
 	t.Logf("both replicas ready %s after a simultaneous start on an empty database (River clients %s, %s)", time.Since(start).Round(time.Millisecond), a.clientID, b.clientID)
@@ -642,25 +623,11 @@ func TestReplicasReviewEachHeadOnce(t *testing.T) {
 	}
 
 	// Replica B alone finishes everything, A's stuck jobs included.
-	rescuedByHand := false
 	deadline := killedAt.Add(3 * time.Minute)
 	for unfinished(t, db, "") > 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("replica B did not finish within %s of the kill: %v (knobs %s/%s honoured: %v; the review worker's own 10-minute timeout must also yield to %s)",
-				deadline.Sub(killedAt), jobStates(t, db), envJobTimeout, envRescueAfter, knobs, envJobTimeout)
-		}
-		if !knobs && !rescuedByHand {
-			// Wait until B has worked everything it can reach, then stand
-			// in for River's rescuer on A's orphans.
-			var reachable int
-			db.QueryRow(`SELECT COUNT(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable', 'pending')
-				OR (state = 'running' AND attempted_by[array_upper(attempted_by, 1)] <> $1)`, a.clientID).Scan(&reachable)
-			if reachable == 0 {
-				n := rescueByHand(t, db, a.clientID)
-				t.Logf("distill serve has no %s/%s (bot.Env), so River would rescue A's %d orphaned jobs only after JobTimeout + 1 h; "+
-					"the test stood in for River's JobRescuer %s after the kill", envJobTimeout, envRescueAfter, n, time.Since(killedAt).Round(time.Millisecond))
-				rescuedByHand = true
-			}
+			t.Fatalf("replica B did not finish within %s of the kill: %v (River should rescue A's jobs %s after they started)",
+				deadline.Sub(killedAt), jobStates(t, db), env)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -734,9 +701,6 @@ func TestReplicasReviewEachHeadOnce(t *testing.T) {
 	}
 	t.Logf("result: %d deliveries, %d pull requests, %d reviews on GitHub (%d current heads + %d superseded heads reviewed before their push), %d recorded; B logged %d 'review done'",
 		total, len(pulls), totalReviews, len(pulls), oldHeads, recorded, b.countLogs("review done"))
-	if rescuedByHand {
-		t.Logf("NOTE: rescue of the dead replica's jobs was done by the test; expose %s and %s in distill serve to let River do it", envJobTimeout, envRescueAfter)
-	}
 	var exit *exec.ExitError
 	if !errors.As(a.err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Errorf("replica A ended with %v; it should have died of SIGKILL", a.err)
