@@ -41,6 +41,9 @@ type Config struct {
 	// VerifyTimeout bounds one verification job (every Dockerfile of one
 	// head, original and proposal built).
 	VerifyTimeout time.Duration
+	// Retention is how long deliveries and the state of closed pull
+	// requests are kept; negative keeps everything.
+	Retention time.Duration
 	// CheckName is the name of the check run.
 	CheckName string
 	// MutationPause spaces content-creating GitHub requests.
@@ -75,6 +78,7 @@ func Defaults() Config {
 		JobTimeout:    10 * time.Minute,
 		RescueAfter:   15 * time.Minute,
 		VerifyTimeout: 45 * time.Minute,
+		Retention:     30 * 24 * time.Hour,
 	}
 }
 
@@ -106,6 +110,7 @@ var Env = []EnvVar{
 	{"DISTILL_JOB_TIMEOUT", "", "maximum run time of a delivery, review or command job (default 10m)"},
 	{"DISTILL_VERIFY_TIMEOUT", "", "maximum run time of one verification job, all of a head's builds (default 45m)"},
 	{"DISTILL_RESCUE_AFTER", "", "how long a job whose process died waits before another replica takes it over (default 15m; must exceed the job timeout)"},
+	{"DISTILL_RETENTION", "", "how long deliveries and closed pull requests' state are kept, pruned every 6h (default 720h = 30 days; at least 168h, GitHub's redelivery window; off keeps everything)"},
 	{"DISTILL_POLL_INTERVAL", "", "how often idle workers look for jobs (default 250ms)"},
 	{"DISTILL_RETRY_BASE", "", "first retry delay of a failed job, doubled per attempt up to 30m (default 10s)"},
 	{"DISTILL_MUTATION_PAUSE", "", "pause between content-creating GitHub requests (default 1s, as GitHub asks)"},
@@ -173,6 +178,15 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 			*d.dst = dur
 		}
 	}
+	if v := getenv("DISTILL_RETENTION"); v != "" && c.Retention == 0 {
+		if v == "off" {
+			c.Retention = -1
+		} else if dur, err := time.ParseDuration(v); err != nil || dur <= 0 {
+			return fmt.Errorf("DISTILL_RETENTION=%q is not a positive duration such as 720h, or off", v)
+		} else {
+			c.Retention = dur
+		}
+	}
 	if c.Concurrency == 0 {
 		if v := getenv("DISTILL_CONCURRENCY"); v != "" {
 			n, err := strconv.Atoi(v)
@@ -225,6 +239,9 @@ func (c *Config) Validate() error {
 	}
 	if c.JobTimeout > 0 && c.RescueAfter > 0 && c.RescueAfter <= c.JobTimeout {
 		problems = append(problems, fmt.Sprintf("DISTILL_RESCUE_AFTER (%s) must be longer than DISTILL_JOB_TIMEOUT (%s)", c.RescueAfter, c.JobTimeout))
+	}
+	if c.Retention > 0 && c.Retention < 7*24*time.Hour {
+		problems = append(problems, fmt.Sprintf("DISTILL_RETENTION (%s) must be at least 168h: GitHub redelivers webhooks up to 7 days old, and distill must still recognise them", c.Retention))
 	}
 	if (c.BuildkitCert == "") != (c.BuildkitKey == "") {
 		problems = append(problems, "DISTILL_BUILDKIT_CERT and DISTILL_BUILDKIT_KEY go together: set both for mutual TLS, or neither")

@@ -105,11 +105,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*Se
 		vw.Verifier = s.verifier
 	}
 	river.AddWorker(workers, vw)
+	var periodic []*river.PeriodicJob
+	if cfg.Retention > 0 {
+		river.AddWorker(workers, &handlers.PruneWorker{Deps: s.deps, Retention: cfg.Retention})
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return handlers.PruneArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}))
+	}
 	for _, add := range s.extraWorkers {
 		add(workers)
 	}
 	s.Queue, err = queue.New(queue.Config{DB: s.DB, Workers: workers, Log: log, Concurrency: cfg.Concurrency, PollInterval: cfg.PollInterval,
-		RetryBase: cfg.RetryBase, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter})
+		RetryBase: cfg.RetryBase, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter, PeriodicJobs: periodic})
 	if err != nil {
 		s.DB.Close()
 		return nil, err
@@ -185,9 +192,11 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("listening on %s (--listen / DISTILL_LISTEN): %w", s.cfg.Listen, err)
 	}
 	s.listener = ln
+	// The server is assigned before Start returns, so a Shutdown that
+	// follows at once still finds it.
+	srv := &http.Server{Handler: s.Echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute}
+	s.Echo.Server = srv
 	go func() {
-		srv := &http.Server{Handler: s.Echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute}
-		s.Echo.Server = srv
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "error", err.Error())
 		}

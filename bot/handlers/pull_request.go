@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/google/go-github/v62/github"
 	"github.com/riverqueue/river"
+
+	"github.com/distill-bot/distill/bot/store"
 )
 
 // PullRequest handles pull_request events: opened, synchronize, reopened
@@ -29,15 +32,24 @@ func (h *PullRequest) Handle(ctx context.Context, delivery string, payload []byt
 	pr := ev.GetPullRequest()
 	repo := ev.GetRepo().GetFullName()
 	log := h.logger(ctx).With("repo", repo, "pr", pr.GetNumber(), "action", ev.GetAction())
+	state := "open"
 	switch ev.GetAction() {
 	case "closed":
-		return h.DB.SetHead(ctx, repo, pr.GetNumber(), pr.GetHead().GetSHA(), "closed")
+		state = "closed"
 	case "opened", "synchronize", "reopened", "ready_for_review":
 	default:
 		return skip("pull_request action %q", ev.GetAction())
 	}
-	if err := h.DB.SetHead(ctx, repo, pr.GetNumber(), pr.GetHead().GetSHA(), "open"); err != nil {
+	applied, err := h.DB.AdvanceHead(ctx, store.HeadEvent{Repo: repo, Number: pr.GetNumber(), SHA: pr.GetHead().GetSHA(),
+		Before: ev.GetBefore(), State: state, UpdatedAt: pr.GetUpdatedAt().Time})
+	if err != nil {
 		return err
+	}
+	if !applied {
+		return skip("pull_request %s for head %.7s arrived after a newer event (updated_at %s)", ev.GetAction(), pr.GetHead().GetSHA(), pr.GetUpdatedAt().Format(time.RFC3339))
+	}
+	if state == "closed" {
+		return nil
 	}
 	args := ReviewArgsFromPR(ev.GetInstallation().GetID(), ev.GetRepo(), pr, delivery)
 	return h.enqueueReview(ctx, log, args)

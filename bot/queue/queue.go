@@ -40,6 +40,9 @@ type Config struct {
 	// RescueAfter makes jobs stuck in "running" (their process died)
 	// available again (default JobTimeout + 5 minutes).
 	RescueAfter time.Duration
+	// PeriodicJobs are enqueued on a schedule by the elected leader, so
+	// one replica runs each.
+	PeriodicJobs []*river.PeriodicJob
 }
 
 // New creates the River client.
@@ -75,6 +78,7 @@ func New(cfg Config) (*Client, error) {
 	if !cfg.InsertOnly {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Concurrency}}
 		rc.Workers = cfg.Workers
+		rc.PeriodicJobs = cfg.PeriodicJobs
 	}
 	c, err := river.NewClient(cfg.DB.RiverDriver(), rc)
 	if err != nil {

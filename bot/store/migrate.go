@@ -65,6 +65,11 @@ var migrations = []string{
 		added_at        BIGINT NOT NULL,
 		PRIMARY KEY (installation_id, repo_id)
 	)`,
+	// The pull_request.updated_at of the event that set a head, so a late
+	// webhook cannot move the head backwards (see AdvanceHead).
+	`ALTER TABLE distill_pr_heads ADD COLUMN pr_updated_at BIGINT NOT NULL DEFAULT 0`,
+	// The head a "synchronize" replaced, to order events of the same second.
+	`ALTER TABLE distill_pr_heads ADD COLUMN before_sha TEXT NOT NULL DEFAULT ''`,
 }
 
 // RiverDriver returns the River driver for the database.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // RecordDelivery stores a delivery ID; it reports false when the ID was
@@ -29,6 +30,42 @@ func (d *DB) SetHead(ctx context.Context, repo string, number int, sha, state st
 		return fmt.Errorf("recording head of %s#%d: %w", repo, number, err)
 	}
 	return nil
+}
+
+// HeadEvent is what a pull_request event says about the pull request.
+type HeadEvent struct {
+	Repo   string
+	Number int
+	SHA    string
+	// Before is the head a "synchronize" replaced ("" for other actions).
+	Before string
+	// State is "open" or "closed".
+	State string
+	// UpdatedAt is the event's pull_request.updated_at.
+	UpdatedAt time.Time
+}
+
+// AdvanceHead records the head and state a pull_request event carried,
+// unless a newer event has been recorded already: GitHub does not deliver
+// webhooks in order (and distill works deliveries concurrently), and a
+// late "synchronize" must not bring back a head that was pushed over, nor
+// reopen a closed pull request. Events are ordered by updated_at; within
+// one second, an event for the head a recorded "synchronize" replaced is
+// the older one, and otherwise the last to arrive wins. It reports whether
+// the row changed.
+func (d *DB) AdvanceHead(ctx context.Context, ev HeadEvent) (bool, error) {
+	res, err := d.Exec(ctx, `INSERT INTO distill_pr_heads (repo, number, head_sha, state, updated_at, pr_updated_at, before_sha) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (repo, number) DO UPDATE SET head_sha = excluded.head_sha, state = excluded.state, updated_at = excluded.updated_at,
+			pr_updated_at = excluded.pr_updated_at, before_sha = excluded.before_sha
+		WHERE excluded.pr_updated_at > distill_pr_heads.pr_updated_at
+			OR (excluded.pr_updated_at = distill_pr_heads.pr_updated_at
+				AND NOT (distill_pr_heads.before_sha = excluded.head_sha AND distill_pr_heads.head_sha <> excluded.head_sha))`,
+		ev.Repo, ev.Number, ev.SHA, ev.State, now(), ev.UpdatedAt.Unix(), ev.Before)
+	if err != nil {
+		return false, fmt.Errorf("recording head of %s#%d: %w", ev.Repo, ev.Number, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // Head returns the recorded head of a pull request ("" when unknown).

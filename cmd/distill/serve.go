@@ -97,6 +97,9 @@ func fillDefaults(c *bot.Config, d bot.Config) {
 	if c.JobTimeout == 0 {
 		c.JobTimeout = d.JobTimeout
 	}
+	if c.Retention == 0 {
+		c.Retention = d.Retention
+	}
 	if c.VerifyTimeout == 0 {
 		c.VerifyTimeout = d.VerifyTimeout
 	}

@@ -2,16 +2,13 @@ package replicas_test
 
 import (
 	"bufio"
-	crand "crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +24,7 @@ import (
 	"github.com/distill-bot/distill/bot"
 	"github.com/distill-bot/distill/bot/githubtest"
 	"github.com/distill-bot/distill/bot/githubtest/hook"
+	"github.com/distill-bot/distill/bot/store/storetest"
 )
 
 const secret = "replica-test-secret"
@@ -63,37 +61,7 @@ func postgresURL(t *testing.T) string {
 // role may not create databases) and drops it afterwards.
 func freshDatabase(t *testing.T, base string) string {
 	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	crand.Read(b)
-	name := "distill_replicas_" + hex.EncodeToString(b)
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("DISTILL_TEST_POSTGRES_URL: %v", err)
-	}
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err == nil {
-		t.Cleanup(func() {
-			if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
-				t.Logf("dropping %s: %v", name, err)
-			}
-		})
-		u.Path = "/" + name
-		return u.String()
-	} else {
-		t.Logf("CREATE DATABASE failed (%v); using a fresh schema instead", err)
-	}
-	if _, err := admin.Exec(`CREATE SCHEMA ` + name); err != nil {
-		t.Fatalf("creating a schema for the test: %v", err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP SCHEMA IF EXISTS ` + name + ` CASCADE`) })
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return storetest.FreshPostgresURL(t, "distill_replicas")
 }
 
 var (

@@ -225,7 +225,13 @@ func serveEnv(t *testing.T) []string {
 var notWired = map[string]string{
 	"DISTILL_PRIVATE_KEY":    "the key is mounted as a file (DISTILL_PRIVATE_KEY_FILE), never put in the environment",
 	"DISTILL_WEBHOOK_SECRET": "the secret is mounted as a file (DISTILL_WEBHOOK_SECRET_FILE)",
+	"DISTILL_WEBHOOK_SECRET_PREVIOUS_FILE": "the previous secret is an optional key of the App's Secret (DISTILL_WEBHOOK_SECRET_PREVIOUS), " +
+		"and a Secret volume cannot project a key that may be missing",
+	"DISTILL_DATABASE_URL_FILE": "the database URL comes from a Secret key (DISTILL_DATABASE_URL via secretKeyRef)",
 }
+
+// onlyWithTLS are bot.Env variables set only when buildkit.tls.existingSecret is.
+var onlyWithTLS = []string{"DISTILL_BUILDKIT_CA", "DISTILL_BUILDKIT_CERT", "DISTILL_BUILDKIT_KEY", "DISTILL_BUILDKIT_SERVER_NAME"}
 
 func container(t *testing.T, d *appsv1.Deployment, name string) *corev1.Container {
 	t.Helper()
@@ -331,7 +337,7 @@ func checkServer(t *testing.T, r *rendered) (*appsv1.Deployment, *corev1.Contain
 		switch {
 		case set && skipped:
 			t.Errorf("%s is set, but %s", name, why)
-		case !set && !skipped:
+		case !set && !skipped && !slices.Contains(onlyWithTLS, name):
 			t.Errorf("%s (bot.Env) is not wired in the chart", name)
 		}
 	}
@@ -566,6 +572,9 @@ func TestBuildkitd(t *testing.T) {
 	if got := envOf(c)["BUILDKIT_HOST"].Value; got != want {
 		t.Errorf("BUILDKIT_HOST=%q, want %q", got, want)
 	}
+	if got := envOf(c)["DISTILL_BUILDKIT_INSECURE"].Value; got != "1" {
+		t.Errorf("DISTILL_BUILDKIT_INSECURE=%q: distill refuses the chart's plain-TCP buildkitd without it", got)
+	}
 	np, ok := r.netpols[fullname+"-buildkitd"]
 	if !ok || len(np.Spec.Ingress) != 1 || len(np.Spec.Ingress[0].From) != 1 {
 		t.Fatal("buildkitd must only accept connections from distill")
@@ -667,5 +676,40 @@ func TestLint(t *testing.T) {
 				t.Errorf("helm lint: %s", m)
 			}
 		}
+	}
+}
+
+func TestBuildkitMutualTLS(t *testing.T) {
+	vals := base()
+	with(vals, "buildkit.host", "tcp://buildkitd.builds:1234")
+	with(vals, "buildkit.tls.existingSecret", "buildkit-client")
+	with(vals, "buildkit.tls.serverName", "buildkitd.builds")
+	r := mustRender(t, vals)
+	d, c := checkServer(t, r)
+	env := envOf(c)
+	if env["DISTILL_BUILDKIT_INSECURE"].Value != "0" {
+		t.Errorf("DISTILL_BUILDKIT_INSECURE=%q with TLS", env["DISTILL_BUILDKIT_INSECURE"].Value)
+	}
+	var mount string
+	for _, m := range c.VolumeMounts {
+		if m.Name == "buildkit-tls" {
+			mount = m.MountPath
+		}
+	}
+	var items []string
+	for _, v := range d.Spec.Template.Spec.Volumes {
+		if v.Name == "buildkit-tls" && v.Secret != nil && v.Secret.SecretName == "buildkit-client" {
+			for _, it := range v.Secret.Items {
+				items = append(items, mount+"/"+it.Path)
+			}
+		}
+	}
+	for _, name := range []string{"DISTILL_BUILDKIT_CA", "DISTILL_BUILDKIT_CERT", "DISTILL_BUILDKIT_KEY"} {
+		if !slices.Contains(items, env[name].Value) {
+			t.Errorf("%s=%q is not a file of the buildkit-tls volume %v", name, env[name].Value, items)
+		}
+	}
+	if env["DISTILL_BUILDKIT_SERVER_NAME"].Value != "buildkitd.builds" {
+		t.Errorf("DISTILL_BUILDKIT_SERVER_NAME=%q", env["DISTILL_BUILDKIT_SERVER_NAME"].Value)
 	}
 }
