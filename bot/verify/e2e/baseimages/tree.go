@@ -240,6 +240,9 @@ func (t *tree) materialize(dir string) error {
 	for _, k := range t.paths() {
 		e := t.m[k]
 		p := filepath.Join(dir, filepath.FromSlash(k))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
 		switch e.hdr.Typeflag {
 		case tar.TypeDir:
 			if err := os.MkdirAll(p, 0o755); err != nil {

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 
+	"golang.org/x/sync/errgroup"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -115,21 +117,21 @@ func New(ctx context.Context, opt Options) (_ *Env, err error) {
 			err = errors.Join(err, e.Close())
 		}
 	}()
+	var timingsMu sync.Mutex
 	phase := func(name string, f func() error) error {
 		t0 := time.Now()
 		if err := f(); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		d := time.Since(t0)
+		timingsMu.Lock()
 		e.Timings = append(e.Timings, Timing{name, d})
+		timingsMu.Unlock()
 		logf("e2e setup: %s took %s", name, d.Round(time.Millisecond))
 		return nil
 	}
-	var tools Tools
-	if err := phase("buildkit tools", func() (err error) {
-		tools, err = EnsureTools(ctx, opt.CacheDir, opt.ToolsDir)
-		return err
-	}); err != nil {
+	cfg := baseimages.Config{CacheDir: opt.CacheDir, WorkDir: filepath.Join(dir, "work"), Logf: logf}
+	if err := os.MkdirAll(cfg.WorkDir, 0o755); err != nil {
 		return nil, err
 	}
 	runc, err := exec.LookPath("runc")
@@ -142,15 +144,26 @@ func New(ctx context.Context, opt Options) (_ *Env, err error) {
 	if e.Registry, err = StartRegistry(filepath.Join(dir, "registry")); err != nil {
 		return nil, err
 	}
-	cfg := baseimages.Config{CacheDir: opt.CacheDir, WorkDir: filepath.Join(dir, "work"), Logf: logf}
-	if err := os.MkdirAll(cfg.WorkDir, 0o755); err != nil {
-		return nil, err
-	}
-	var roots []baseimages.Image
-	if err := phase("root images", func() (err error) {
-		roots, err = baseimages.Roots(ctx, cfg)
-		return err
-	}); err != nil {
+	// Building the BuildKit binaries is CPU-bound and synthesizing the root
+	// images mostly waits on the network and dpkg: do both at once.
+	var (
+		tools Tools
+		roots []baseimages.Image
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return phase("buildkit tools", func() (err error) {
+			tools, err = EnsureTools(gctx, opt.CacheDir, opt.ToolsDir)
+			return err
+		})
+	})
+	g.Go(func() error {
+		return phase("root images", func() (err error) {
+			roots, err = baseimages.Roots(gctx, cfg)
+			return err
+		})
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	if err := phase("push root images", func() error { return e.push(ctx, roots) }); err != nil {
