@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/distill-bot/distill/bot/verify/e2e/testenv"
 )
 
@@ -46,6 +48,9 @@ func environment(t *testing.T) *testenv.Env {
 }
 
 func TestMain(m *testing.M) {
+	// The BuildKit client's content store warns about fsverity on every
+	// export; that is noise here.
+	logrus.SetLevel(logrus.ErrorLevel)
 	code := m.Run()
 	if shared.env != nil {
 		if err := shared.env.Close(); err != nil {

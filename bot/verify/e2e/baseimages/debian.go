@@ -2,10 +2,12 @@ package baseimages
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -26,6 +28,53 @@ Dir::Cache::srcpkgcache "";
 	"etc/apt/apt.conf.d/docker-no-languages":        "Acquire::Languages \"none\";\n",
 	"etc/apt/apt.conf.d/docker-gzip-indexes":        "Acquire::GzipIndexes \"true\";\n",
 	"etc/apt/apt.conf.d/docker-autoremove-suggests": "Apt::AutoRemove::SuggestsImportant \"false\";\n",
+}
+
+// LocalCADir is where Debian keeps locally added CA certificates.
+const LocalCADir = "/usr/local/share/ca-certificates"
+
+// hostCAs returns the CA certificates added locally on the host (Debian's
+// /usr/local/share/ca-certificates), by file name. A machine behind a
+// TLS-inspecting egress proxy trusts the proxy's CA this way; RUN steps
+// must trust it too or every HTTPS download in a build (npm, the Go module
+// proxy, pip) fails. On a machine without local CAs this is empty and the
+// images are exactly the stock ones.
+func hostCAs() (map[string][]byte, error) {
+	out := map[string][]byte{}
+	matches, err := filepath.Glob(filepath.Join(LocalCADir, "*.crt"))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range matches {
+		b, err := os.ReadFile(m)
+		if err != nil {
+			return nil, err
+		}
+		if len(pemCertificates(b)) == 0 {
+			continue
+		}
+		out[filepath.Base(m)] = b
+	}
+	return out, nil
+}
+
+// hostCAKey describes hostCAs for cache keys.
+func hostCAKey() (string, error) {
+	cas, err := hostCAs()
+	if err != nil {
+		return "", err
+	}
+	names := make([]string, 0, len(cas))
+	for n := range cas {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		sum := sha256.Sum256(cas[n])
+		fmt.Fprintf(&b, "%s=%x\n", n, sum)
+	}
+	return b.String(), nil
 }
 
 // debianRoot bootstraps a minbase Debian root for suite with mmdebstrap and
@@ -69,6 +118,15 @@ func (s *synth) debianRoot(ctx context.Context, suite string) (v1.Image, error) 
 	}
 	for p, content := range aptTweaks {
 		t.file(p, 0o644, []byte(content))
+	}
+	// Local CAs go where Debian's ca-certificates postinst picks them up,
+	// so every image that installs ca-certificates trusts them.
+	cas, err := hostCAs()
+	if err != nil {
+		return nil, err
+	}
+	for name, pem := range cas {
+		t.file("usr/local/share/ca-certificates/"+name, 0o644, pem)
 	}
 	l, err := t.layer(filepath.Join(s.cfg.WorkDir, "debian-"+suite+".tar.gz"))
 	if err != nil {

@@ -71,11 +71,15 @@ func Roots(ctx context.Context, cfg Config) ([]Image, error) {
 		trixie, bookworm v1.Image
 		distroless       []Image
 	)
+	caKey, err := hostCAKey()
+	if err != nil {
+		return nil, err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	root := func(suite string, dst *v1.Image) func() error {
 		return func() error {
 			t0 := time.Now()
-			img, hit, err := s.cache.cached(gctx, "debian-"+suite, cacheKey("debian", suite, "minbase", sourcesFor(suite)), func(ctx context.Context) (v1.Image, error) {
+			img, hit, err := s.cache.cached(gctx, "debian-"+suite, cacheKey("debian", suite, "minbase", sourcesFor(suite), caKey), func(ctx context.Context) (v1.Image, error) {
 				return s.debianRoot(ctx, suite)
 			})
 			if err != nil {
@@ -131,6 +135,9 @@ type builderImage struct {
 	// prepare fills the build context directory and returns build args and
 	// a description of its inputs for the cache key.
 	prepare func(ctx context.Context, s *synth, dir string) (map[string]string, string, error)
+	// suffix returns Dockerfile lines appended to the recipe on this
+	// machine (see nodeCASuffix).
+	suffix func() (string, error)
 }
 
 func builderImages() []builderImage {
@@ -147,7 +154,7 @@ func builderImages() []builderImage {
 		{name: "python", dockerfile: "python.Dockerfile", refs: tags("docker.io/library/python",
 			"3.13-slim-trixie", "3.13-slim", "3.13-trixie", "3.13", "3-slim", "3"), prepare: preparePython},
 		{name: "node", dockerfile: "node.Dockerfile", refs: tags("docker.io/library/node",
-			nv[0], nv[0]+"-bookworm", nv[0]+"-slim", nv[0]+"-bookworm-slim", NodeVersion, NodeVersion+"-bookworm"), prepare: prepareNode},
+			nv[0], nv[0]+"-bookworm", nv[0]+"-slim", nv[0]+"-bookworm-slim", NodeVersion, NodeVersion+"-bookworm"), prepare: prepareNode, suffix: nodeCASuffix},
 		{name: "eclipse-temurin", dockerfile: "temurin.Dockerfile", refs: tags("docker.io/library/eclipse-temurin",
 			"21-jdk", "21", "21-jdk-noble", "21-noble"), prepare: prepareJava},
 		{name: "maven", dockerfile: "maven.Dockerfile", refs: tags("docker.io/library/maven",
@@ -210,6 +217,13 @@ func (s *synth) builderImage(ctx context.Context, b Builder, def builderImage, p
 	args, inputs, err := def.prepare(ctx, s, dir)
 	if err != nil {
 		return nil, false, err
+	}
+	if def.suffix != nil {
+		extra, err := def.suffix()
+		if err != nil {
+			return nil, false, err
+		}
+		df = append(append([]byte(nil), df...), extra...)
 	}
 	argsJSON, _ := json.Marshal(args)
 	key := cacheKey("builder", def.name, string(df), string(argsJSON), inputs, parentKey)
@@ -347,6 +361,19 @@ func prepareNode(ctx context.Context, s *synth, dir string) (map[string]string, 
 		return nil, "", err
 	}
 	return map[string]string{"NODE_VERSION": NodeVersion}, "node " + NodeVersion + " npm " + NpmVersion, nil
+}
+
+// nodeCASuffix points Node at the system trust store when the host has
+// local CAs: unlike Go, Python and curl, Node only trusts its built-in
+// Mozilla list unless NODE_EXTRA_CA_CERTS is set, so npm could not reach
+// the registry through a TLS-inspecting proxy. Without local CAs the node
+// image is left exactly as upstream configures it.
+func nodeCASuffix() (string, error) {
+	cas, err := hostCAs()
+	if err != nil || len(cas) == 0 {
+		return "", err
+	}
+	return "# The host trusts local CAs (see baseimages.hostCAs).\nENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt\n", nil
 }
 
 // npmRegistry is the registry used for node binaries and npm itself.

@@ -290,7 +290,8 @@ func runtimeSpec(cf *v1.ConfigFile, rootfs string, opt RunOptions) (*specs.Spec,
 			User:            specs.User{UID: user.uid, GID: user.gid, AdditionalGids: user.groups},
 			Capabilities:    caps,
 			NoNewPrivileges: true,
-			Rlimits:         []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Hard: 65536, Soft: 65536}},
+			// No Rlimits: the container inherits the runner's limits, which
+			// may not be raised here (runc would fail with EPERM).
 		},
 		Root:     &specs.Root{Path: rootfs, Readonly: false},
 		Hostname: "distill-e2e",
