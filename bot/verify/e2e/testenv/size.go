@@ -3,6 +3,7 @@ package testenv
 import (
 	"fmt"
 	"io"
+	"sync"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
@@ -16,8 +17,12 @@ type Size struct {
 	Uncompressed int64
 }
 
+// uncompressedSizes memoizes layer sizes by compressed digest: builder
+// base layers recur in many images and decompressing them is the slow part.
+var uncompressedSizes sync.Map // v1.Hash -> int64
+
 // ImageSize measures img. Uncompressed sizes are not in the manifest, so
-// every layer is decompressed and counted.
+// every layer not measured before is decompressed and counted.
 func ImageSize(img v1.Image) (Size, error) {
 	var s Size
 	m, err := img.Manifest()
@@ -39,6 +44,14 @@ func ImageSize(img v1.Image) (Size, error) {
 			return s, err
 		}
 		s.Compressed += n
+		d, err := l.Digest()
+		if err != nil {
+			return s, err
+		}
+		if u, ok := uncompressedSizes.Load(d); ok {
+			s.Uncompressed += u.(int64)
+			continue
+		}
 		rc, err := l.Uncompressed()
 		if err != nil {
 			return s, err
@@ -48,6 +61,7 @@ func ImageSize(img v1.Image) (Size, error) {
 		if err != nil {
 			return s, fmt.Errorf("reading layer: %w", err)
 		}
+		uncompressedSizes.Store(d, u)
 		s.Uncompressed += u
 	}
 	return s, nil
