@@ -99,6 +99,9 @@ func (c *imageCache) cached(ctx context.Context, name, key string, build func(co
 // readLayoutImage returns the single image of an OCI layout, descending
 // through a nested index if the writer produced one.
 func readLayoutImage(dir string) (v1.Image, error) {
+	usedMu.Lock()
+	used[filepath.Base(dir)] = true
+	usedMu.Unlock()
 	idx, err := layout.ImageIndexFromPath(dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading layout %s: %w", dir, err)

@@ -32,6 +32,44 @@ type Image struct {
 	Image v1.Image
 }
 
+// Prune deletes cached images under cacheDir whose cache key is not in
+// keep (directory names as returned by CachedLayouts); without it every
+// recipe change would leave gigabytes of stale layouts behind.
+func Prune(cacheDir string, keep map[string]bool) error {
+	entries, err := os.ReadDir(filepath.Join(cacheDir, "images"))
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		return err
+	}
+	for _, e := range entries {
+		if !keep[e.Name()] {
+			if err := os.RemoveAll(filepath.Join(cacheDir, "images", e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CachedLayouts returns the cache directory names of images loaded in this
+// process, the set Prune keeps.
+func CachedLayouts() map[string]bool {
+	usedMu.Lock()
+	defer usedMu.Unlock()
+	out := make(map[string]bool, len(used))
+	for k := range used {
+		out[k] = true
+	}
+	return out
+}
+
+var (
+	usedMu sync.Mutex
+	used   = map[string]bool{}
+)
+
 type synth struct {
 	cfg   Config
 	cache *imageCache

@@ -189,6 +189,9 @@ func New(ctx context.Context, opt Options) (_ *Env, err error) {
 		return nil, err
 	}
 	e.Images = append(roots, builders...)
+	if err := baseimages.Prune(opt.CacheDir, baseimages.CachedLayouts()); err != nil {
+		logf("e2e setup: pruning stale cache entries: %v", err)
+	}
 	_ = os.RemoveAll(cfg.WorkDir)
 	return e, nil
 }
