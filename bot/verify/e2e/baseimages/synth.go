@@ -44,7 +44,8 @@ func Prune(cacheDir string, keep map[string]bool) error {
 		return err
 	}
 	for _, e := range entries {
-		if !keep[e.Name()] {
+		// .tmp directories may belong to a concurrent run still writing.
+		if !keep[e.Name()] && !strings.HasSuffix(e.Name(), ".tmp") {
 			if err := os.RemoveAll(filepath.Join(cacheDir, "images", e.Name())); err != nil {
 				return err
 			}
