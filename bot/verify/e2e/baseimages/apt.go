@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,6 +29,10 @@ const SecurityMirror = "http://deb.debian.org/debian-security"
 func sourcesFor(suite string) string {
 	return fmt.Sprintf("deb %[1]s %[3]s main\ndeb %[1]s %[3]s-updates main\ndeb %[2]s %[3]s-security main\n", Mirror, SecurityMirror, suite)
 }
+
+// aptMu serializes apt-get runs: they share lists and pkgcache.bin, and
+// run with Debug::NoLocking because the directories are private.
+var aptMu sync.Mutex
 
 // listsMaxAge is how long downloaded package lists are trusted before a run
 // refreshes them.
@@ -64,13 +69,18 @@ func (a *apt) opts() []string {
 // update refreshes the package lists unless they are younger than
 // listsMaxAge.
 func (a *apt) update(ctx context.Context) error {
+	aptMu.Lock()
+	defer aptMu.Unlock()
 	for _, d := range []string{"state/lists/partial", "cache/archives/partial", "debs"} {
 		if err := os.MkdirAll(filepath.Join(a.dir, d), 0o755); err != nil {
 			return err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(a.dir, "sources.list"), []byte(sourcesFor(a.suite)), 0o644); err != nil {
-		return err
+	list := filepath.Join(a.dir, "sources.list")
+	if b, err := os.ReadFile(list); err != nil || string(b) != sourcesFor(a.suite) {
+		if err := os.WriteFile(list, []byte(sourcesFor(a.suite)), 0o644); err != nil {
+			return err
+		}
 	}
 	status := filepath.Join(a.dir, "state", "status")
 	if _, err := os.Stat(status); err != nil {
@@ -103,6 +113,8 @@ type deb struct {
 // offers, without dependencies: distroless images are defined by explicit
 // package lists, not by dependency closures.
 func (a *apt) resolve(ctx context.Context, pkgs []string) ([]deb, error) {
+	aptMu.Lock()
+	defer aptMu.Unlock()
 	args := append(a.opts(), "download", "--print-uris")
 	args = append(args, pkgs...)
 	cmd := exec.CommandContext(ctx, "apt-get", args...)
