@@ -171,9 +171,11 @@ type builderImage struct {
 	name       string // cache name
 	dockerfile string
 	refs       []string
-	// prepare fills the build context directory and returns build args and
-	// a description of its inputs for the cache key.
-	prepare func(ctx context.Context, s *synth, dir string) (map[string]string, string, error)
+	// prepare returns build args and a description of the inputs for the
+	// cache key; it is cheap, so a cache hit costs no unpacking.
+	prepare func(ctx context.Context, s *synth) (map[string]string, string, error)
+	// fill writes the build context (toolchains) into dir on a cache miss.
+	fill func(ctx context.Context, s *synth, dir string) error
 	// suffix returns Dockerfile lines appended to the recipe on this
 	// machine (see nodeCASuffix).
 	suffix func() (string, error)
@@ -189,11 +191,11 @@ func builderImages() []builderImage {
 	golang = append(golang, "latest", "trixie")
 	nv := strings.Split(NodeVersion, ".")
 	return []builderImage{
-		{name: "golang", dockerfile: "golang.Dockerfile", refs: tags("docker.io/library/golang", golang...), prepare: prepareGo},
+		{name: "golang", dockerfile: "golang.Dockerfile", refs: tags("docker.io/library/golang", golang...), prepare: prepareGo, fill: fillGo},
 		{name: "python", dockerfile: "python.Dockerfile", refs: tags("docker.io/library/python",
 			"3.13-slim-trixie", "3.13-slim", "3.13-trixie", "3.13", "3-slim", "3"), prepare: preparePython},
 		{name: "node", dockerfile: "node.Dockerfile", refs: tags("docker.io/library/node",
-			nv[0], nv[0]+"-bookworm", nv[0]+"-slim", nv[0]+"-bookworm-slim", NodeVersion, NodeVersion+"-bookworm"), prepare: prepareNode, suffix: nodeCASuffix},
+			nv[0], nv[0]+"-bookworm", nv[0]+"-slim", nv[0]+"-bookworm-slim", NodeVersion, NodeVersion+"-bookworm"), prepare: prepareNode, fill: fillNode, suffix: nodeCASuffix},
 		{name: "eclipse-temurin", dockerfile: "temurin.Dockerfile", refs: tags("docker.io/library/eclipse-temurin",
 			"21-jdk", "21", "21-jdk-noble", "21-noble"), prepare: prepareJava},
 		{name: "maven", dockerfile: "maven.Dockerfile", refs: tags("docker.io/library/maven",
@@ -248,12 +250,7 @@ func (s *synth) builderImage(ctx context.Context, b Builder, def builderImage, p
 	if err != nil {
 		return nil, false, err
 	}
-	dir, err := os.MkdirTemp(s.cfg.WorkDir, def.name+"-ctx-")
-	if err != nil {
-		return nil, false, err
-	}
-	defer os.RemoveAll(dir)
-	args, inputs, err := def.prepare(ctx, s, dir)
+	args, inputs, err := def.prepare(ctx, s)
 	if err != nil {
 		return nil, false, err
 	}
@@ -268,6 +265,16 @@ func (s *synth) builderImage(ctx context.Context, b Builder, def builderImage, p
 	key := cacheKey("builder", def.name, string(df), string(argsJSON), inputs, parentKey)
 	if img, ok, err := s.cache.load(def.name, key); err != nil || ok {
 		return img, ok, err
+	}
+	dir, err := os.MkdirTemp(s.cfg.WorkDir, def.name+"-ctx-")
+	if err != nil {
+		return nil, false, err
+	}
+	defer os.RemoveAll(dir)
+	if def.fill != nil {
+		if err := def.fill(ctx, s, dir); err != nil {
+			return nil, false, err
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), df, 0o644); err != nil {
 		return nil, false, err
@@ -302,7 +309,7 @@ func (s *synth) debVersion(ctx context.Context, pkg string) (string, error) {
 	return strings.SplitN(v, "-", 2)[0], nil
 }
 
-func preparePython(ctx context.Context, s *synth, dir string) (map[string]string, string, error) {
+func preparePython(ctx context.Context, s *synth) (map[string]string, string, error) {
 	v, err := s.debVersion(ctx, "python3.13-minimal")
 	if err != nil {
 		return nil, "", err
@@ -310,7 +317,7 @@ func preparePython(ctx context.Context, s *synth, dir string) (map[string]string
 	return map[string]string{"PYTHON_VERSION": v}, "", nil
 }
 
-func prepareJava(ctx context.Context, s *synth, dir string) (map[string]string, string, error) {
+func prepareJava(ctx context.Context, s *synth) (map[string]string, string, error) {
 	v, err := s.debVersion(ctx, "openjdk-21-jdk-headless")
 	if err != nil {
 		return nil, "", err
@@ -318,7 +325,7 @@ func prepareJava(ctx context.Context, s *synth, dir string) (map[string]string, 
 	return map[string]string{"JAVA_VERSION": "jdk-" + v}, "", nil
 }
 
-func prepareRust(ctx context.Context, s *synth, dir string) (map[string]string, string, error) {
+func prepareRust(ctx context.Context, s *synth) (map[string]string, string, error) {
 	v, err := s.debVersion(ctx, "rustc")
 	if err != nil {
 		return nil, "", err
@@ -327,17 +334,24 @@ func prepareRust(ctx context.Context, s *synth, dir string) (map[string]string, 
 	return map[string]string{"RUST_VERSION": v}, "", nil
 }
 
-// prepareGo unpacks the Go toolchain module zip from the module proxy into
-// dir/go.
-func prepareGo(ctx context.Context, s *synth, dir string) (map[string]string, string, error) {
-	zip, sum, err := s.goToolchain(ctx)
+// prepareGo makes sure the Go toolchain module zip is in the module cache
+// and keys the image by its checksum.
+func prepareGo(ctx context.Context, s *synth) (map[string]string, string, error) {
+	_, sum, err := s.goToolchain(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	if err := unzipToolchain(zip, filepath.Join(dir, "go")); err != nil {
-		return nil, "", err
-	}
 	return map[string]string{"GOLANG_VERSION": GoVersion}, "go-toolchain " + sum, nil
+}
+
+// fillGo unpacks the toolchain into dir/go, the GOROOT the Dockerfile
+// copies to /usr/local/go.
+func fillGo(ctx context.Context, s *synth, dir string) error {
+	zip, _, err := s.goToolchain(ctx)
+	if err != nil {
+		return err
+	}
+	return unzipToolchain(zip, filepath.Join(dir, "go"))
 }
 
 // goToolchain downloads golang.org/toolchain@v0.0.1-go<GoVersion>.linux-amd64
@@ -356,32 +370,37 @@ func (s *synth) goToolchain(ctx context.Context) (zip, sum string, err error) {
 	return info.Zip, info.Sum, nil
 }
 
-func prepareNode(ctx context.Context, s *synth, dir string) (map[string]string, string, error) {
+func prepareNode(ctx context.Context, s *synth) (map[string]string, string, error) {
+	return map[string]string{"NODE_VERSION": NodeVersion}, "node " + NodeVersion + " npm " + NpmVersion, nil
+}
+
+// fillNode puts the node binary and npm into the build context.
+func fillNode(ctx context.Context, s *synth, dir string) error {
 	node, err := s.nodeTarball(ctx)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
 	npm, err := s.npmTarball(ctx, "npm", NpmVersion)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
 	nt := newTree()
 	if err := readTgz(node, nt); err != nil {
-		return nil, "", err
+		return err
 	}
 	e, ok := nt.get("package/bin/node")
 	if !ok {
-		return nil, "", fmt.Errorf("%s has no bin/node", node)
+		return fmt.Errorf("%s has no bin/node", node)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "node"), 0o755); err != nil {
-		return nil, "", err
+		return err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "node", "node"), e.data, 0o755); err != nil {
-		return nil, "", err
+		return err
 	}
 	pt := newTree()
 	if err := readTgz(npm, pt); err != nil {
-		return nil, "", err
+		return err
 	}
 	npmTree := newTree()
 	for _, p := range pt.paths() {
@@ -396,10 +415,7 @@ func prepareNode(ctx context.Context, s *synth, dir string) (map[string]string, 
 			e.hdr.Mode = 0o755
 		}
 	}
-	if err := npmTree.materialize(filepath.Join(dir, "npm")); err != nil {
-		return nil, "", err
-	}
-	return map[string]string{"NODE_VERSION": NodeVersion}, "node " + NodeVersion + " npm " + NpmVersion, nil
+	return npmTree.materialize(filepath.Join(dir, "npm"))
 }
 
 // nodeCASuffix points Node at the system trust store when the host has
