@@ -1,0 +1,307 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/distill-bot/distill/bot/verify/e2e/testenv"
+)
+
+// expectation is testdata/apps/<app>/expect.json: how to tell that an
+// image of the app works, and how each negative case must fail.
+type expectation struct {
+	// Stdout, for programs that run to completion: exit 0 and stdout
+	// contains this.
+	Stdout string `json:"stdout,omitempty"`
+	// HTTP, for servers: with PORT set, GET Path answers 200 with a body
+	// containing Body.
+	HTTP *struct {
+		Path string `json:"path"`
+		Body string `json:"body"`
+	} `json:"http,omitempty"`
+	// Negative maps negative/<case>.Dockerfile to how running it must fail.
+	Negative map[string]struct {
+		RunError string `json:"run_error"`
+	} `json:"negative,omitempty"`
+}
+
+func appsDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "apps")
+}
+
+func loadApps(t *testing.T) map[string]expectation {
+	t.Helper()
+	entries, err := os.ReadDir(appsDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps := map[string]expectation{}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(appsDir(), e.Name(), "expect.json"))
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name(), err)
+		}
+		var x expectation
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&x); err != nil {
+			t.Fatalf("%s/expect.json: %v", e.Name(), err)
+		}
+		if (x.Stdout == "") == (x.HTTP == nil) {
+			t.Fatalf("%s/expect.json: set exactly one of stdout and http", e.Name())
+		}
+		apps[e.Name()] = x
+	}
+	if len(apps) < 6 {
+		t.Fatalf("found %d apps in %s", len(apps), appsDir())
+	}
+	return apps
+}
+
+// TestAppsTestdata checks the shape of testdata/apps without building
+// anything, so it runs in every `go test ./...`.
+func TestAppsTestdata(t *testing.T) {
+	for app, x := range loadApps(t) {
+		for _, f := range []string{"Dockerfile", "Dockerfile.distroless"} {
+			if _, err := os.Stat(filepath.Join(appsDir(), app, f)); err != nil {
+				t.Errorf("%s: %v", app, err)
+			}
+		}
+		files, _ := filepath.Glob(filepath.Join(appsDir(), app, "negative", "*.Dockerfile"))
+		if len(files) != len(x.Negative) {
+			t.Errorf("%s: %d negative Dockerfiles, %d in expect.json", app, len(files), len(x.Negative))
+		}
+		for _, f := range files {
+			c := strings.TrimSuffix(filepath.Base(f), ".Dockerfile")
+			if _, ok := x.Negative[c]; !ok {
+				t.Errorf("%s: negative/%s has no expectation", app, filepath.Base(f))
+			}
+			b, _ := os.ReadFile(f)
+			if !strings.HasPrefix(string(b), "# WRONG: ") {
+				t.Errorf("%s: negative/%s must start with a one-line '# WRONG: ' comment", app, filepath.Base(f))
+			}
+		}
+	}
+}
+
+// row is one line of the size table.
+type row struct {
+	app                  string
+	orig, conv           testenv.Size
+	origBuild, convBuild time.Duration
+	origRun, convRun     string
+}
+
+var table struct {
+	sync.Mutex
+	rows []row
+}
+
+// TestApps builds every app's original Dockerfile and its reference
+// distroless conversion, runs both under runc, and compares sizes.
+func TestApps(t *testing.T) {
+	env := environment(t)
+	apps := loadApps(t)
+	names := make([]string, 0, len(apps))
+	for n := range apps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	t.Cleanup(func() { printTable(t) })
+	for _, app := range names {
+		x := apps[app]
+		t.Run(app, func(t *testing.T) {
+			ctx := context.Background()
+			r := row{app: app}
+			var orig, conv v1.Image
+			r.origBuild, orig = build(ctx, t, env, app, "Dockerfile")
+			r.convBuild, conv = build(ctx, t, env, app, "Dockerfile.distroless")
+			r.origRun = check(ctx, t, env, orig, x, app+" original")
+			r.convRun = check(ctx, t, env, conv, x, app+" distroless")
+			var err error
+			if r.orig, err = testenv.ImageSize(orig); err != nil {
+				t.Fatal(err)
+			}
+			if r.conv, err = testenv.ImageSize(conv); err != nil {
+				t.Fatal(err)
+			}
+			if r.conv.Uncompressed >= r.orig.Uncompressed || r.conv.Compressed >= r.orig.Compressed {
+				t.Errorf("distroless image is not smaller: %+v vs original %+v", r.conv, r.orig)
+			}
+			table.Lock()
+			table.rows = append(table.rows, r)
+			table.Unlock()
+		})
+	}
+}
+
+// TestNegativeImages builds the naive conversions under negative/ and
+// shows they fail at run time the way docs/distroless.md says.
+func TestNegativeImages(t *testing.T) {
+	env := environment(t)
+	apps := loadApps(t)
+	for app, x := range apps {
+		for c, want := range x.Negative {
+			t.Run(app+"/"+c, func(t *testing.T) {
+				ctx := context.Background()
+				_, img := build(ctx, t, env, app, filepath.Join("negative", c+".Dockerfile"))
+				res, err := env.Runner.Run(ctx, img, testenv.RunOptions{Env: []string{"PORT=" + freePort(t)}, Timeout: 30 * time.Second})
+				if err != nil {
+					t.Fatalf("running: %v", err)
+				}
+				if res.TimedOut || res.ExitCode == 0 {
+					t.Fatalf("expected a failure, got exit %d (timed out %v): %s", res.ExitCode, res.TimedOut, res.Output())
+				}
+				if !strings.Contains(res.Output(), want.RunError) {
+					t.Fatalf("exit %d, output lacks %q:\n%s", res.ExitCode, want.RunError, res.Output())
+				}
+				t.Logf("fails as expected (exit %d): %s", res.ExitCode, lastLine(res.Output()))
+			})
+		}
+	}
+}
+
+func build(ctx context.Context, t *testing.T, env *testenv.Env, app, dockerfile string) (time.Duration, v1.Image) {
+	t.Helper()
+	logPath := filepath.Join(env.Dir, "log-"+app+"-"+strings.ReplaceAll(dockerfile, "/", "_")+".txt")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logf.Close()
+	t0 := time.Now()
+	img, err := env.Build(ctx, testenv.BuildRequest{ContextDir: filepath.Join(appsDir(), app), Dockerfile: dockerfile, Log: logf})
+	took := time.Since(t0)
+	if err != nil {
+		b, _ := os.ReadFile(logPath)
+		t.Fatalf("building %s/%s: %v\n%s", app, dockerfile, err, tailString(string(b), 4000))
+	}
+	t.Logf("built %s/%s in %s", app, dockerfile, took.Round(time.Millisecond))
+	return took, img
+}
+
+// check runs img and verifies the expectation; it returns a short status
+// for the table.
+func check(ctx context.Context, t *testing.T, env *testenv.Env, img v1.Image, x expectation, what string) string {
+	t.Helper()
+	if x.HTTP == nil {
+		res, err := env.Runner.Run(ctx, img, testenv.RunOptions{Timeout: time.Minute})
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if res.ExitCode != 0 || !strings.Contains(res.Stdout, x.Stdout) {
+			t.Errorf("%s: exit %d, stdout lacks %q:\n%s", what, res.ExitCode, x.Stdout, res.Output())
+			return "FAIL"
+		}
+		t.Logf("%s: %s", what, lastLine(res.Stdout))
+		return "ok (stdout)"
+	}
+	port := freePort(t)
+	c, err := env.Runner.Start(ctx, img, testenv.RunOptions{Env: []string{"PORT=" + port}})
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	defer c.Stop()
+	url := "http://127.0.0.1:" + port + x.HTTP.Path
+	deadline := time.Now().Add(time.Minute)
+	var last string
+	for time.Now().Before(deadline) {
+		select {
+		case <-c.Done():
+			out, errOut := c.Output()
+			t.Errorf("%s exited before serving %s: %s%s", what, url, out, errOut)
+			return "FAIL"
+		default:
+		}
+		body, err := get(url)
+		if err == nil && strings.Contains(body, x.HTTP.Body) {
+			t.Logf("%s: GET %s -> %s", what, x.HTTP.Path, strings.TrimSpace(body))
+			return "ok (http)"
+		}
+		if err != nil {
+			last = err.Error()
+		} else {
+			last = "body " + body
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	out, errOut := c.Output()
+	t.Errorf("%s: GET %s never returned %q (last: %s); output: %s%s", what, url, x.HTTP.Body, last, out, errOut)
+	return "FAIL"
+}
+
+func get(url string) (string, error) {
+	client := http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("status %s", resp.Status)
+	}
+	return string(b), nil
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+func printTable(t *testing.T) {
+	table.Lock()
+	defer table.Unlock()
+	sort.Slice(table.rows, func(i, j int) bool { return table.rows[i].app < table.rows[j].app })
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| app | original (uncompressed / compressed) | distroless (uncompressed / compressed) | ratio (uncompressed / compressed) | build orig / conv | run orig / conv |\n")
+	fmt.Fprintf(&b, "|---|---|---|---|---|---|\n")
+	for _, r := range table.rows {
+		fmt.Fprintf(&b, "| %s | %s / %s | %s / %s | %.1f%% / %.1f%% | %s / %s | %s / %s |\n", r.app,
+			mib(r.orig.Uncompressed), mib(r.orig.Compressed), mib(r.conv.Uncompressed), mib(r.conv.Compressed),
+			100*float64(r.conv.Uncompressed)/float64(r.orig.Uncompressed), 100*float64(r.conv.Compressed)/float64(r.orig.Compressed),
+			r.origBuild.Round(time.Second), r.convBuild.Round(time.Second), r.origRun, r.convRun)
+	}
+	fmt.Fprint(os.Stdout, b.String())
+	t.Log(b.String())
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func tailString(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
