@@ -1,6 +1,9 @@
 package analyzer
 
 import (
+	"path"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/distill-bot/distill/analyzer/analysis"
@@ -46,6 +49,46 @@ func Convert(src []byte, opt ConvertOptions) (*Proposal, error) {
 // ContextFiles lists the repository files (glob patterns relative to the
 // build context) the converter reads when they exist.
 func ContextFiles() []string { return convert.ContextFiles(recipes.All()) }
+
+// MaxContextFiles bounds the files read from one build context (each is an
+// API request in the App).
+const MaxContextFiles = 16
+
+// MaxContextFileSize is the largest context file read.
+const MaxContextFileSize = 1 << 20
+
+// SelectContextFiles picks, from the regular files at the top of a build
+// context (names with their sizes), the ones the converter reads: those
+// matching ContextFiles, exact names (go.mod, package.json) before glob
+// matches (*.go, *.csproj), each group sorted, at most MaxContextFiles.
+// The App and the verification job both use it, so that a proposal is
+// recomputed from exactly the files it was made from.
+func SelectContextFiles(sizes map[string]int64) []string {
+	var exact, globbed []string
+	patterns := ContextFiles()
+	for name, size := range sizes {
+		if strings.Contains(name, "/") || size > MaxContextFileSize {
+			continue
+		}
+		for _, pat := range patterns {
+			if pat == name {
+				exact = append(exact, name)
+				break
+			}
+			if ok, _ := path.Match(pat, name); ok {
+				globbed = append(globbed, name)
+				break
+			}
+		}
+	}
+	sort.Strings(exact)
+	sort.Strings(globbed)
+	out := append(exact, globbed...)
+	if len(out) > MaxContextFiles {
+		out = out[:MaxContextFiles]
+	}
+	return out
+}
 
 // outlook summarises what Convert would do, for rules (check never
 // recommends what fix would refuse).

@@ -19,6 +19,33 @@ type RepoContext struct {
 	// Dir is the build context directory relative to the repository root,
 	// for messages ("" or "services/api").
 	Dir string
+	// Search, when the caller can read the whole context (a checkout on
+	// disk), returns the first context file whose base name matches glob
+	// and whose contents contain needle, or "". Without it Find searches
+	// only Files.
+	Search func(glob, needle string) string
+}
+
+// Find returns a context file whose base name matches glob and whose
+// contents contain needle ("" when none is known to).
+func (c *RepoContext) Find(glob, needle string) string {
+	if c == nil {
+		return ""
+	}
+	if c.Search != nil {
+		return c.Search(glob, needle)
+	}
+	names := make([]string, 0, len(c.Files))
+	for name := range c.Files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if ok, _ := path.Match(glob, path.Base(name)); ok && strings.Contains(string(c.Files[name]), needle) {
+			return name
+		}
+	}
+	return ""
 }
 
 // Read returns a file's contents.

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -573,9 +572,6 @@ func newContextFetcher(gh *github.Client, a ReviewArgs) *contextFetcher {
 	return &contextFetcher{gh: gh, a: a, cache: map[string]*convert.RepoContext{}}
 }
 
-// maxContextFiles bounds the blobs read per directory.
-const maxContextFiles = 8
-
 // For returns the context of the directory holding a Dockerfile.
 func (c *contextFetcher) For(ctx context.Context, dir string) (*convert.RepoContext, error) {
 	if rc, ok := c.cache[dir]; ok {
@@ -598,8 +594,8 @@ func (c *contextFetcher) For(ctx context.Context, dir string) (*convert.RepoCont
 		prefix = dir + "/"
 	}
 	rc := &convert.RepoContext{Files: map[string][]byte{}, Dir: dir}
-	patterns := analyzer.ContextFiles()
-	var wanted []*github.TreeEntry
+	top := map[string]*github.TreeEntry{}
+	sizes := map[string]int64{}
 	for _, e := range c.tree {
 		p := e.GetPath()
 		if !strings.HasPrefix(p, prefix) || e.GetType() != "blob" {
@@ -607,19 +603,13 @@ func (c *contextFetcher) For(ctx context.Context, dir string) (*convert.RepoCont
 		}
 		rel := strings.TrimPrefix(p, prefix)
 		rc.Paths = append(rc.Paths, rel)
-		if strings.Contains(rel, "/") || e.GetSize() > 1<<20 {
-			continue
-		}
-		for _, pat := range patterns {
-			if ok, _ := path.Match(pat, rel); ok {
-				wanted = append(wanted, e)
-				break
-			}
+		if !strings.Contains(rel, "/") && e.GetMode() != "120000" {
+			top[rel], sizes[rel] = e, int64(e.GetSize())
 		}
 	}
-	sort.Slice(wanted, func(i, j int) bool { return wanted[i].GetPath() < wanted[j].GetPath() })
-	if len(wanted) > maxContextFiles {
-		wanted = wanted[:maxContextFiles]
+	var wanted []*github.TreeEntry
+	for _, name := range analyzer.SelectContextFiles(sizes) {
+		wanted = append(wanted, top[name])
 	}
 	for _, e := range wanted {
 		b, _, err := c.gh.Git.GetBlobRaw(ctx, c.a.Owner, c.a.Repo, e.GetSHA())

@@ -197,4 +197,4 @@ func writeAtomic(path string, data []byte) error {
 
 // loadContext reads the repository files the converter uses from a build
 // context directory.
-func loadContext(dir string) (*convert.RepoContext, error) { return localrepo.Context(dir) }
+func loadContext(dir string) (*convert.RepoContext, error) { return localrepo.WithSearch(dir) }

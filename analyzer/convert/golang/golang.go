@@ -21,7 +21,7 @@ var Recipe = &convert.Recipe{
 	Name:         "golang",
 	Detect:       detect,
 	Convert:      convertGo,
-	ContextFiles: []string{"go.mod", "go.sum"},
+	ContextFiles: []string{"go.mod", "go.sum", "*.go"},
 }
 
 func detect(in *convert.Input) bool {
@@ -160,6 +160,10 @@ func needsCgo(in *convert.Input, a convert.Artifact, mod *goMod) cgoNeed {
 	}
 	if set && cgo == "0" {
 		return cgoNeed{}
+	}
+	// cgo requires `import "C"` as its own import declaration.
+	if f := in.Context.Find("*.go", `import "C"`); f != "" {
+		return cgoNeed{Need: true, Evidence: fmt.Sprintf("%s imports \"C\"", f)}
 	}
 	if mod != nil {
 		for _, r := range mod.Requires {
