@@ -18,6 +18,10 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/distill-bot/distill/analyzer"
+	"github.com/distill-bot/distill/analyzer/convert"
+	"github.com/distill-bot/distill/bot/localrepo"
+	"github.com/distill-bot/distill/bot/verify"
 	"github.com/distill-bot/distill/bot/verify/e2e/testenv"
 )
 
@@ -104,10 +108,10 @@ func TestAppsTestdata(t *testing.T) {
 
 // row is one line of the size table.
 type row struct {
-	app                  string
-	orig, conv           testenv.Size
-	origBuild, convBuild time.Duration
-	origRun, convRun     string
+	app                                string
+	orig, conv, prop                   testenv.Size
+	origBuild, convBuild, propBuild    time.Duration
+	origRun, convRun, propRun, verdict string
 }
 
 var table struct {
@@ -115,8 +119,11 @@ var table struct {
 	rows []row
 }
 
-// TestApps builds every app's original Dockerfile and its reference
-// distroless conversion, runs both under runc, and compares sizes.
+// TestApps builds every app's original Dockerfile, its reference
+// distroless conversion and the conversion distill proposes (made from the
+// files the App would read), runs all three under runc, has distill's
+// verifier (bot/verify) check the proposal against the same daemon, and
+// compares sizes.
 func TestApps(t *testing.T) {
 	env := environment(t)
 	apps := loadApps(t)
@@ -136,12 +143,21 @@ func TestApps(t *testing.T) {
 			r.convBuild, conv = build(ctx, t, env, app, "Dockerfile.distroless")
 			r.origRun = check(ctx, t, env, orig, x, app+" original")
 			r.convRun = check(ctx, t, env, conv, x, app+" distroless")
+			var prop v1.Image
+			r.propBuild, prop, r.verdict = proposal(ctx, t, env, app)
+			r.propRun = check(ctx, t, env, prop, x, app+" distill's proposal")
 			var err error
 			if r.orig, err = testenv.ImageSize(orig); err != nil {
 				t.Fatal(err)
 			}
 			if r.conv, err = testenv.ImageSize(conv); err != nil {
 				t.Fatal(err)
+			}
+			if r.prop, err = testenv.ImageSize(prop); err != nil {
+				t.Fatal(err)
+			}
+			if r.prop.Uncompressed >= r.orig.Uncompressed {
+				t.Errorf("distill's proposal is not smaller: %+v vs original %+v", r.prop, r.orig)
 			}
 			if r.conv.Uncompressed >= r.orig.Uncompressed || r.conv.Compressed >= r.orig.Compressed {
 				t.Errorf("distroless image is not smaller: %+v vs original %+v", r.conv, r.orig)
@@ -179,9 +195,57 @@ func TestNegativeImages(t *testing.T) {
 	}
 }
 
+// proposal converts the app's Dockerfile as the App would (the context
+// files it reads through the API), verifies the proposal with bot/verify
+// against the environment's daemon, and builds it for running.
+func proposal(ctx context.Context, t *testing.T, env *testenv.Env, app string) (time.Duration, v1.Image, string) {
+	t.Helper()
+	dir := filepath.Join(appsDir(), app)
+	src, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := localrepo.Context(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := analyzer.Convert(src, analyzer.ConvertOptions{Path: "Dockerfile", Context: rc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != convert.Converted {
+		t.Fatalf("distill did not convert %s: %s %+v", app, p.Status, p.Decline)
+	}
+	file := filepath.Join(t.TempDir(), "Dockerfile.distill")
+	if err := os.WriteFile(file, p.Dockerfile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("distill's proposal for %s (%s):\n%s", app, p.FinalImage, p.Dockerfile)
+
+	v, err := verify.New(verify.Options{BuildkitHost: env.Addr, TempDir: env.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	rep, err := v.Verify(ctx, verify.Request{ContextDir: dir, Original: src, Converted: p.Dockerfile, Expect: verify.ExpectationFor(p.FinalImage)})
+	if err != nil {
+		t.Fatalf("verifying distill's proposal for %s: %v", app, err)
+	}
+	var text strings.Builder
+	rep.WriteText(&text)
+	if rep.Verdict != verify.Verified {
+		t.Errorf("bot/verify says %s about distill's proposal for %s:\n%s", rep.Verdict, app, text.String())
+	} else {
+		t.Logf("bot/verify: %s", rep.Summary())
+	}
+
+	took, img := build(ctx, t, env, app, file)
+	return took, img, string(rep.Verdict)
+}
+
 func build(ctx context.Context, t *testing.T, env *testenv.Env, app, dockerfile string) (time.Duration, v1.Image) {
 	t.Helper()
-	logPath := filepath.Join(env.Dir, "log-"+app+"-"+strings.ReplaceAll(dockerfile, "/", "_")+".txt")
+	logPath := filepath.Join(env.Dir, "log-"+app+"-"+strings.ReplaceAll(filepath.Base(dockerfile), "/", "_")+".txt")
 	logf, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
@@ -280,13 +344,15 @@ func printTable(t *testing.T) {
 	defer table.Unlock()
 	sort.Slice(table.rows, func(i, j int) bool { return table.rows[i].app < table.rows[j].app })
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| app | original (uncompressed / compressed) | distroless (uncompressed / compressed) | ratio (uncompressed / compressed) | build orig / conv | run orig / conv |\n")
-	fmt.Fprintf(&b, "|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n| app | original (uncompressed / compressed) | reference distroless | distill's proposal | distill / original (uncompressed / compressed) | build orig / ref / distill | run orig / ref / distill | bot/verify |\n")
+	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|\n")
 	for _, r := range table.rows {
-		fmt.Fprintf(&b, "| %s | %s / %s | %s / %s | %.1f%% / %.1f%% | %s / %s | %s / %s |\n", r.app,
+		fmt.Fprintf(&b, "| %s | %s / %s | %s / %s | %s / %s | %.1f%% / %.1f%% | %s / %s / %s | %s / %s / %s | %s |\n", r.app,
 			mib(r.orig.Uncompressed), mib(r.orig.Compressed), mib(r.conv.Uncompressed), mib(r.conv.Compressed),
-			100*float64(r.conv.Uncompressed)/float64(r.orig.Uncompressed), 100*float64(r.conv.Compressed)/float64(r.orig.Compressed),
-			r.origBuild.Round(time.Second), r.convBuild.Round(time.Second), r.origRun, r.convRun)
+			mib(r.prop.Uncompressed), mib(r.prop.Compressed),
+			100*float64(r.prop.Uncompressed)/float64(r.orig.Uncompressed), 100*float64(r.prop.Compressed)/float64(r.orig.Compressed),
+			r.origBuild.Round(time.Second), r.convBuild.Round(time.Second), r.propBuild.Round(time.Second),
+			r.origRun, r.convRun, r.propRun, r.verdict)
 	}
 	fmt.Fprint(os.Stdout, b.String())
 	t.Log(b.String())
