@@ -151,7 +151,11 @@ func body(in BodyInput, withDiff bool) string {
 		files = fmt.Sprintf("%d Dockerfiles", n)
 	}
 	fmt.Fprintf(&b, "## distill: distroless multi-stage builds\n\n")
-	fmt.Fprintf(&b, "This pull request converts %s of %s into multi-stage builds whose final image is a Google distroless image: the build tools stay in a build stage and only what the program needs at run time ships.", files, src.Describe())
+	builds := "multi-stage builds whose final image is a Google distroless image"
+	if n == 1 {
+		builds = "a multi-stage build whose final image is a Google distroless image"
+	}
+	fmt.Fprintf(&b, "This pull request converts %s of %s into %s: the build tools stay in a build stage and only what the program needs at run time ships.", files, src.Describe(), builds)
 	switch {
 	case src.Requester != "":
 		fmt.Fprintf(&b, " @%s asked for it with %s.", src.Requester, src.How)
