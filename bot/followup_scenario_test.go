@@ -21,12 +21,12 @@ func TestOptimizeOpensFollowupPR(t *testing.T) {
 	_, n := shop(t, gh, map[string]string{"README.md": "shop\n"}, map[string]string{"api/Dockerfile": goSlim, "docs/guide.md": "hi\n"})
 	gh.SetPermission("acme", "shop", "alice", "write")
 	deliver(t, e, "pull_request", "d-open", gh.PullRequestEvent("opened", "acme", "shop", n))
-	waitIdle(t, e)
+	settle(t, e)
 	head := gh.Ref("acme", "shop", "feature")
 
 	mark := len(gh.Requests())
 	cid := say(t, e, "acme/shop", n, "alice", "Thanks!\n\n/optimize\n")
-	waitIdle(t, e)
+	settle(t, e)
 	calls, by := apiCalls(gh, mark)
 	logCalls(t, "first /optimize (same-repo PR, one Dockerfile)", calls, by)
 
@@ -74,7 +74,7 @@ func TestOptimizeOpensFollowupPR(t *testing.T) {
 	// The follow-up pull request's own webhook is not reviewed (it is
 	// distill's).
 	deliver(t, e, "pull_request", "d-fu", gh.PullRequestEvent("opened", "acme", "shop", fu.Number))
-	waitIdle(t, e)
+	settle(t, e)
 	if rs := gh.Reviews("acme", "shop", fu.Number); len(rs) != 0 {
 		t.Errorf("distill reviewed its own pull request")
 	}
@@ -83,7 +83,7 @@ func TestOptimizeOpensFollowupPR(t *testing.T) {
 	mark = len(gh.Requests())
 	writes := gh.CountRequests(githubtest.Match("POST", "/repos/acme/shop/git/**"))
 	cid2 := say(t, e, "acme/shop", n, "alice", "/optimize")
-	waitIdle(t, e)
+	settle(t, e)
 	calls, by = apiCalls(gh, mark)
 	logCalls(t, "second /optimize (nothing changed)", calls, by)
 	if w := gh.CountRequests(githubtest.Match("POST", "/repos/acme/shop/git/**")); w != writes {
@@ -111,13 +111,13 @@ func TestOptimizeTwiceAndPushUpdateOneFollowup(t *testing.T) {
 	_, n := shop(t, gh, map[string]string{"README.md": "shop\n"}, map[string]string{"api/Dockerfile": goSlim})
 	gh.SetPermission("acme", "shop", "alice", "maintain")
 	say(t, e, "acme/shop", n, "alice", "/optimize")
-	waitIdle(t, e)
+	settle(t, e)
 	first, _ := gh.CommitAt("acme", "shop", "distill/optimize-1")
 
 	// The author changes the Dockerfile and asks again.
 	head2 := gh.Push("acme", "shop", n, map[string]string{"api/Dockerfile": goSlimV2}, "serve on 9090")
 	say(t, e, "acme/shop", n, "alice", "/OPTIMIZE api/Dockerfile")
-	waitIdle(t, e)
+	settle(t, e)
 	fus := followups(gh, "acme/shop")
 	if len(fus) != 1 {
 		t.Fatalf("follow-ups = %d, want 1 (updated, not a second)", len(fus))
@@ -140,7 +140,7 @@ func TestOptimizeTwiceAndPushUpdateOneFollowup(t *testing.T) {
 	// A push to the pull request (synchronize → review → update).
 	head3 := gh.Push("acme", "shop", n, map[string]string{"api/Dockerfile": strings.Replace(goSlimV2, "9090", "7070", 1)}, "serve on 7070")
 	deliver(t, e, "pull_request", "d-sync", gh.PullRequestEvent("synchronize", "acme", "shop", n))
-	waitIdle(t, e)
+	settle(t, e)
 	third, _ := gh.CommitAt("acme", "shop", "distill/optimize-1")
 	if len(third.Parents) != 1 || third.Parents[0] != head3 {
 		t.Errorf("after the push the follow-up has parents %v, want [%s]", third.Parents, head3)
@@ -161,7 +161,7 @@ func TestOptimizeTwiceAndPushUpdateOneFollowup(t *testing.T) {
 	gh.Push("acme", "shop", n, map[string]string{"api/Dockerfile": merged}, "merge distill/optimize-1")
 	writes := gh.CountRequests(githubtest.Match("POST", "/repos/acme/shop/git/**"))
 	deliver(t, e, "pull_request", "d-sync2", gh.PullRequestEvent("synchronize", "acme", "shop", n))
-	waitIdle(t, e)
+	settle(t, e)
 	if w := gh.CountRequests(githubtest.Match("POST", "/repos/acme/shop/git/**")); w != writes {
 		t.Errorf("a converted head got %d new git objects", w-writes)
 	}
@@ -179,7 +179,7 @@ func TestOptimizeNothingToChange(t *testing.T) {
 	_, n := shop(t, gh, map[string]string{"README.md": "shop\n"}, map[string]string{"Dockerfile": distrolessDone, "web/Dockerfile": rubyApp})
 	gh.SetPermission("acme", "shop", "alice", "admin")
 	cid := say(t, e, "acme/shop", n, "alice", "/optimize")
-	waitIdle(t, e)
+	settle(t, e)
 	if fus := followups(gh, "acme/shop"); len(fus) != 0 {
 		t.Errorf("follow-ups = %d, want none", len(fus))
 	}
@@ -196,7 +196,7 @@ func TestOptimizeNothingToChange(t *testing.T) {
 	}
 	// Naming a file that is not there is refused.
 	cid = say(t, e, "acme/shop", n, "alice", "/optimize nope/Dockerfile")
-	waitIdle(t, e)
+	settle(t, e)
 	replies = botComments(gh, "acme/shop", n)
 	if last := replies[len(replies)-1].Body; !strings.HasPrefix(last, "`nope/Dockerfile` is not in this pull request's head") {
 		t.Errorf("reply: %s", last)
@@ -220,7 +220,7 @@ func TestOptimizeForkPRRepliesWithPatch(t *testing.T) {
 	gh.SetPermission("acme", "shop", "carol", "write")
 	mark := len(gh.Requests())
 	cid := say(t, e, "acme/shop", n, "carol", "/optimize")
-	waitIdle(t, e)
+	settle(t, e)
 	calls, by := apiCalls(gh, mark)
 	logCalls(t, "/optimize on a fork PR (patch reply)", calls, by)
 	if len(followups(gh, "acme/shop")) != 0 || gh.Ref("acme", "shop", "distill/optimize-1") != "" {
@@ -260,7 +260,7 @@ func TestOptimizeOnIssue(t *testing.T) {
 	main := gh.Ref("acme", "shop", "main")
 	mark := len(gh.Requests())
 	cid := say(t, e, "acme/shop", is.GetNumber(), "alice", "/optimize")
-	waitIdle(t, e)
+	settle(t, e)
 	calls, by := apiCalls(gh, mark)
 	logCalls(t, "/optimize on an issue (4 Dockerfiles on main, 2 convertible)", calls, by)
 	fus := followups(gh, "acme/shop")
@@ -297,7 +297,7 @@ func TestModePROpensFollowupAutomatically(t *testing.T) {
 	gh := e.GitHub
 	_, n := shop(t, gh, map[string]string{"README.md": "shop\n", ".github/distill.yml": "mode: pr\n"}, map[string]string{"api/Dockerfile": goSlim})
 	deliver(t, e, "pull_request", "d-open", gh.PullRequestEvent("opened", "acme", "shop", n))
-	waitIdle(t, e)
+	settle(t, e)
 	if len(gh.Reviews("acme", "shop", n)) != 1 {
 		t.Fatal("no review")
 	}
@@ -307,7 +307,7 @@ func TestModePROpensFollowupAutomatically(t *testing.T) {
 	}
 	head2 := gh.Push("acme", "shop", n, map[string]string{"api/Dockerfile": goSlimV2}, "v2")
 	deliver(t, e, "pull_request", "d-sync", gh.PullRequestEvent("synchronize", "acme", "shop", n))
-	waitIdle(t, e)
+	settle(t, e)
 	if fus := followups(gh, "acme/shop"); len(fus) != 1 {
 		t.Fatalf("follow-ups after a push = %d, want 1", len(fus))
 	}
@@ -317,11 +317,40 @@ func TestModePROpensFollowupAutomatically(t *testing.T) {
 	// Redelivering the synchronize changes nothing.
 	before := len(gh.Requests())
 	deliver(t, e, "pull_request", "d-sync", gh.PullRequestEvent("synchronize", "acme", "shop", n))
-	waitIdle(t, e)
+	settle(t, e)
 	if after := len(gh.Requests()); after != before {
 		t.Errorf("a redelivery made %d requests", after-before)
 	}
 	if cs := botComments(gh, "acme/shop", n); len(cs) != 0 {
 		t.Errorf("mode: pr commented on the pull request: %+v", cs)
+	}
+}
+
+// mode: pr on a fork's pull request keeps one patch comment, edited on
+// every push.
+func TestModePRForkKeepsOnePatchComment(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t, bottest.Options{})
+	gh := e.GitHub
+	gh.AddRepo(githubtest.Repo{Owner: "acme", OwnerType: "Organization", Name: "shop", Files: map[string]string{"README.md": "shop\n", ".github/distill.yml": "mode: pr\n"}})
+	gh.AddInstallation(githubtest.Installation{Account: "acme"})
+	gh.AddRepo(githubtest.Repo{Owner: "bob", Name: "shop", ForkOf: "acme/shop"})
+	gh.Commit("bob", "shop", "feature", map[string]string{"api/Dockerfile": goSlim}, "add a Dockerfile")
+	n := gh.OpenPR(githubtest.PR{Owner: "acme", Repo: "shop", Head: "feature", HeadRepo: "bob/shop", Author: "bob"})
+	deliver(t, e, "pull_request", "d-open", gh.PullRequestEvent("opened", "acme", "shop", n))
+	settle(t, e)
+	cs := botComments(gh, "acme/shop", n)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "comes from the fork `bob/shop`") {
+		t.Fatalf("comments after the review: %+v", cs)
+	}
+	head2 := gh.Push("acme", "shop", n, map[string]string{"api/Dockerfile": goSlimV2}, "v2")
+	deliver(t, e, "pull_request", "d-sync", gh.PullRequestEvent("synchronize", "acme", "shop", n))
+	settle(t, e)
+	cs = botComments(gh, "acme/shop", n)
+	if len(cs) != 1 || !strings.Contains(cs[0].Body, "head="+head2) || !strings.Contains(cs[0].Body, "+EXPOSE 9090") && !strings.Contains(cs[0].Body, " EXPOSE 9090") {
+		t.Errorf("after a push, want the one patch comment updated:\n%+v", cs)
+	}
+	if len(followups(gh, "acme/shop")) != 0 {
+		t.Error("a follow-up pull request was opened for a fork")
 	}
 }

@@ -198,7 +198,7 @@ func jobStates(t *testing.T, e *bottest.Env, kind string) map[string]int {
 // waitFor polls cond until it holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -214,3 +214,12 @@ const goSlimV2 = "FROM golang:1.16-slim\nWORKDIR /src\nCOPY . .\nRUN go build -o
 const distrolessDone = "FROM golang:1.26-trixie AS build\nWORKDIR /app\nCOPY . .\nENV CGO_ENABLED=0\nRUN go build -o main .\n\nFROM gcr.io/distroless/static-debian13:nonroot\nWORKDIR /app\nCOPY --from=build /app/main /app/main\nEXPOSE 8080\nCMD [\"./main\"]\n"
 
 const rubyApp = "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n"
+
+// settle waits until distill has no job left, with room for a loaded
+// machine (the race detector and parallel packages slow analysis down).
+func settle(t *testing.T, e *bottest.Env) {
+	t.Helper()
+	if err := e.WaitIdle(t.Context(), 3*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -204,8 +204,19 @@ func fileSection(b *strings.Builder, f File, withDiff bool) {
 		}
 		fmt.Fprintf(b, "\n**Findings in the current file:** %s\n", strings.Join(parts, ", "))
 	}
+	WriteNotes(b, p.Notes)
+	if withDiff {
+		diff := convert.UnifiedDiff(f.Path, f.Original, p.Dockerfile)
+		fence := Fence(diff)
+		fmt.Fprintf(b, "\n<details><summary>Diff</summary>\n\n%sdiff\n%s%s\n\n</details>\n", fence, withNewline(diff), fence)
+	}
+}
+
+// WriteNotes writes a proposal's notes grouped as changes, behaviour
+// changes and risks to check.
+func WriteNotes(b *strings.Builder, notes []convert.Note) {
 	var changes, behaviour, risks []string
-	for _, n := range p.Notes {
+	for _, n := range notes {
 		switch n.Kind {
 		case convert.Behavior:
 			behaviour = append(behaviour, n.Text)
@@ -226,11 +237,6 @@ func fileSection(b *strings.Builder, f File, withDiff bool) {
 		for _, it := range sec.items {
 			fmt.Fprintf(b, "- %s\n", it)
 		}
-	}
-	if withDiff {
-		diff := convert.UnifiedDiff(f.Path, f.Original, p.Dockerfile)
-		fence := Fence(diff)
-		fmt.Fprintf(b, "\n<details><summary>Diff</summary>\n\n%sdiff\n%s%s\n\n</details>\n", fence, withNewline(diff), fence)
 	}
 }
 

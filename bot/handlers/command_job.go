@@ -163,7 +163,7 @@ func (w *CommandWorker) run(ctx context.Context, log *slog.Logger, job *river.Jo
 	}
 	switch {
 	case out.Queued:
-		return w.DB.SetCommandStatus(ctx, a.FullName(), a.CommentID, store.CommandQueued, "")
+		return w.DB.CommandQueued(ctx, a.FullName(), a.CommentID)
 	case out.Refused:
 		return answer(store.CommandRefused, "refused", out.Reply, reactRefused)
 	default:

@@ -28,9 +28,10 @@ type OnboardInstallationArgs struct {
 // Kind implements river.JobArgs.
 func (OnboardInstallationArgs) Kind() string { return "onboard_installation" }
 
-// InsertOpts implements river.JobArgsWithInsertOpts.
+// InsertOpts implements river.JobArgsWithInsertOpts: unique while pending
+// only, so that a second suspension and unsuspension resumes again.
 func (OnboardInstallationArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 20, Priority: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: pendingStates}}
 }
 
 // OnboardInstallationWorker prepares the onboarding of many repositories
@@ -49,10 +50,6 @@ type OnboardInstallationWorker struct {
 func (w *OnboardInstallationWorker) Timeout(*river.Job[OnboardInstallationArgs]) time.Duration {
 	return 10 * time.Minute
 }
-
-// listThreshold: above this many repositories, listing the installation's
-// repositories (100 per call) is cheaper than one GET per repository.
-const listThreshold = 3
 
 // Work implements river.Worker.
 func (w *OnboardInstallationWorker) Work(ctx context.Context, job *river.Job[OnboardInstallationArgs]) error {
@@ -95,8 +92,15 @@ func (w *OnboardInstallationWorker) run(ctx context.Context, log *slog.Logger, j
 			defaults[owner] = orgDefault{cfg: cfg}
 		}
 	}
+	// Default branches: listing the installation's repositories costs one
+	// call per 100 of them, a GET one call per repository; take the
+	// cheaper.
+	total, err := w.DB.CountInstallationRepos(ctx, a.InstallationID)
+	if err != nil {
+		return err
+	}
 	branches := map[string]string{}
-	if len(repos) > listThreshold {
+	if (total+99)/100 <= len(repos) {
 		var err error
 		wanted := map[string]bool{}
 		for _, r := range repos {
@@ -119,6 +123,10 @@ func (w *OnboardInstallationWorker) run(ctx context.Context, log *slog.Logger, j
 	}
 	rc, err := riverClient(ctx)
 	if err != nil {
+		return err
+	}
+	// Recorded first, so a fast job's "done" is never overwritten.
+	if err := w.DB.MarkOnboarding(ctx, a.InstallationID, repos, store.OnboardingQueued); err != nil {
 		return err
 	}
 	for len(params) > 0 {

@@ -45,11 +45,15 @@ func (OnboardArgs) Kind() string { return "onboard" }
 
 // InsertOpts implements river.JobArgsWithInsertOpts: unique while pending
 // (a reinstall onboards again), many attempts (rate limits snooze rather
-// than fail, and nothing is dropped).
+// than fail, and nothing is dropped), and the lowest priority, so that
+// deliveries, reviews and commands never wait behind a large onboarding.
 func (OnboardArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled,
-	}}}
+	return river.InsertOpts{MaxAttempts: 20, Priority: 4, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: pendingStates}}
+}
+
+// pendingStates are the job states of work not done yet.
+var pendingStates = []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled,
 }
 
 // FullName is "owner/repo".
@@ -77,6 +81,12 @@ func (w *OnboardWorker) Work(ctx context.Context, job *river.Job[OnboardArgs]) e
 	start := time.Now()
 	err := w.run(ctx, log, job)
 	w.Metrics.JobDuration.WithLabelValues("onboard").Observe(time.Since(start).Seconds())
+	var sk *skipError
+	if err == nil || errors.As(err, &sk) {
+		if merr := w.DB.MarkOnboarding(ctx, a.InstallationID, []store.RepoRef{{ID: a.RepoID, FullName: a.FullName()}}, store.OnboardingDone); merr != nil {
+			return w.jobResult("onboard", log, merr)
+		}
+	}
 	return w.jobResult("onboard", log, err)
 }
 
@@ -134,7 +144,7 @@ func (w *OnboardWorker) run(ctx context.Context, log *slog.Logger, job *river.Jo
 		return skip("onboarding: %s, mode: %s", cfg.OnboardingOrDefault(), cfg.ModeOrDefault())
 	}
 	paths := treeDockerfiles(cfg, tree)
-	if len(paths) == 0 {
+	if len(paths) == 0 && !a.Rescan {
 		return skip("no Dockerfiles on %s", branch)
 	}
 	files, _, err := w.scanTree(ctx, log, gh, a.Owner, a.Repo, tree.GetSHA(), tree, paths, cfg)

@@ -23,8 +23,22 @@ type Onboarding struct{ *Deps }
 // pauses per repository and leaves room for reviews.
 func OnboardSpacing(mutationPause time.Duration) time.Duration { return 8 * mutationPause }
 
-// OnNewRepos queues the onboarding of repositories (Installation.OnNewRepos).
+// OnNewRepos queues the onboarding of repositories (Installation.OnNewRepos),
+// together with those whose onboarding a suspension cancelled.
 func (o *Onboarding) OnNewRepos(ctx context.Context, installation int64, repos []store.RepoRef) error {
+	unfinished, err := o.DB.UnfinishedOnboarding(ctx, installation)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, r := range repos {
+		seen[r.ID] = true
+	}
+	for _, r := range unfinished {
+		if !seen[r.ID] {
+			repos = append(repos, r)
+		}
+	}
 	if len(repos) == 0 {
 		return nil
 	}

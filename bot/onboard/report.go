@@ -87,8 +87,12 @@ func render(r Report, files []File, from map[string]string, lvl level) string {
 	var b strings.Builder
 	b.WriteString("## distill report\n\n")
 	n := len(files)
-	fmt.Fprintf(&b, "distill scanned `%s` of %s at `%s` and found %s. For each one below: its findings, the multi-stage build with a Google distroless final image that distill proposes, and the expected effect on the shipped image.\n\n",
-		r.Branch, r.Repo, short(r.SHA), plural(n, "Dockerfile"))
+	if n == 0 {
+		fmt.Fprintf(&b, "distill scanned `%s` of %s at `%s` and found no Dockerfiles any more.\n", r.Branch, r.Repo, short(r.SHA))
+	} else {
+		fmt.Fprintf(&b, "distill scanned `%s` of %s at `%s` and found %s. For each one below: its findings, the multi-stage build with a Google distroless final image that distill proposes, and the expected effect on the shipped image.\n\n",
+			r.Branch, r.Repo, short(r.SHA), plural(n, "Dockerfile"))
+	}
 	var conv, other []File
 	for _, f := range files {
 		if f.Convertible() {
@@ -159,12 +163,7 @@ func fileSection(b *strings.Builder, f File, from string, lvl level) {
 	p := f.Proposal
 	fmt.Fprintf(b, "\n**Proposed change:** a multi-stage build whose final image is `%s` (%s recipe).\n", p.FinalImage, p.Recipe)
 	fmt.Fprintf(b, "\n**Expected effect:** %s\n", followup.ImageChange(from, p.FinalImage))
-	if len(p.Notes) > 0 {
-		b.WriteString("\n")
-		for _, n := range p.Notes {
-			fmt.Fprintf(b, "- %s: %s\n", n.Kind, n.Text)
-		}
-	}
+	followup.WriteNotes(b, p.Notes)
 	if lvl == full {
 		diff := convert.UnifiedDiff(f.Path, f.Original, p.Dockerfile)
 		fence := followup.Fence(diff)

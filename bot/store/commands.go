@@ -180,3 +180,14 @@ func (d *DB) SavePRComment(ctx context.Context, repo string, number int, kind st
 	}
 	return nil
 }
+
+// CommandQueued records that a follow-up job finishes the command, unless
+// that job already did (it may finish before the command job records this).
+func (d *DB) CommandQueued(ctx context.Context, repo string, commentID int64) error {
+	_, err := d.Exec(ctx, `UPDATE distill_commands SET status = ?, updated_at = ? WHERE repo = ? AND comment_id = ? AND status IN (?, ?)`,
+		CommandQueued, now(), repo, commentID, CommandReceived, CommandAccepted)
+	if err != nil {
+		return fmt.Errorf("recording the command of comment %d in %s: %w", commentID, repo, err)
+	}
+	return nil
+}

@@ -123,6 +123,16 @@ var migrations = []string{
 		updated_at BIGINT NOT NULL,
 		PRIMARY KEY (repo, number, kind)
 	)`,
+	// Onboarding progress per repository, so that work cancelled by a
+	// suspension resumes when the installation is unsuspended.
+	`CREATE TABLE IF NOT EXISTS distill_onboarding (
+		installation_id BIGINT NOT NULL,
+		repo_id         BIGINT NOT NULL,
+		full_name       TEXT NOT NULL,
+		state           TEXT NOT NULL,
+		updated_at      BIGINT NOT NULL,
+		PRIMARY KEY (installation_id, repo_id)
+	)`,
 }
 
 // RiverDriver returns the River driver for the database.

@@ -24,3 +24,42 @@ func (d *DB) CountInstallationRepos(ctx context.Context, installation int64) (in
 	}
 	return n, nil
 }
+
+// Onboarding states of a repository.
+const (
+	OnboardingQueued = "queued" // a scan is queued (or was cancelled by a suspension)
+	OnboardingDone   = "done"
+)
+
+// MarkOnboarding records the onboarding state of repositories.
+func (d *DB) MarkOnboarding(ctx context.Context, installation int64, repos []RepoRef, state string) error {
+	for _, r := range repos {
+		if _, err := d.Exec(ctx, `INSERT INTO distill_onboarding (installation_id, repo_id, full_name, state, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (installation_id, repo_id) DO UPDATE SET full_name = excluded.full_name, state = excluded.state, updated_at = excluded.updated_at`,
+			installation, r.ID, r.FullName, state, now()); err != nil {
+			return fmt.Errorf("recording the onboarding of %s: %w", r.FullName, err)
+		}
+	}
+	return nil
+}
+
+// UnfinishedOnboarding lists the repositories of an installation whose
+// onboarding was queued but never finished.
+func (d *DB) UnfinishedOnboarding(ctx context.Context, installation int64) ([]RepoRef, error) {
+	rows, err := d.Query(ctx, `SELECT o.repo_id, o.full_name FROM distill_onboarding o
+		JOIN distill_installation_repos r ON r.installation_id = o.installation_id AND r.repo_id = o.repo_id
+		WHERE o.installation_id = ? AND o.state = ? ORDER BY o.full_name`, installation, OnboardingQueued)
+	if err != nil {
+		return nil, fmt.Errorf("reading the onboarding of installation %d: %w", installation, err)
+	}
+	defer rows.Close()
+	var out []RepoRef
+	for rows.Next() {
+		var r RepoRef
+		if err := rows.Scan(&r.ID, &r.FullName); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
