@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-github/v62/github"
+	"github.com/riverqueue/river"
 
 	"github.com/distill-bot/distill/bot"
 	"github.com/distill-bot/distill/bot/bottest"
@@ -367,4 +368,64 @@ func TestRemovedRepositoryCancelsItsOnboarding(t *testing.T) {
 	if st := jobStates(t, e, "onboard"); st["cancelled"] != 1 || st["completed"] != 4 {
 		t.Errorf("onboard jobs %v", st)
 	}
+}
+
+// A 1,000-repository installation: the scans are spread eight mutation
+// pauses apart (8 s with the default 1 s pause, so at most 450 report
+// issues an hour against GitHub's ~500 content-creating requests), the
+// preparation costs one call per 100 repositories plus the organisation
+// default, and uninstalling cancels everything still pending.
+func TestThousandRepositoryInstallationIsSpread(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t, bottest.Options{Configure: func(c *bot.Config) { c.MutationPause = time.Second }})
+	gh := e.GitHub
+	for i := 0; i < 1000; i++ {
+		gh.AddRepo(githubtest.Repo{Owner: "huge", OwnerType: "Organization", Name: fmt.Sprintf("svc-%04d", i), Files: map[string]string{"README.md": "x\n"}})
+	}
+	inst := gh.AddInstallation(githubtest.Installation{Account: "huge"})
+	mark := len(gh.Requests())
+	t0 := time.Now()
+	deliver(t, e, "installation", "i-1", gh.InstallationEvent("created", inst))
+	t.Logf("delivered after %s", time.Since(t0))
+	waitFor(t, "the onboarding to be prepared", func() bool { return jobStates(t, e, "onboard_installation")["completed"] == 1 })
+	t.Logf("prepared after %s", time.Since(t0))
+	res, err := e.Server.Queue.JobList(t.Context(), river.NewJobListParams().Kinds("onboard").First(2000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Jobs) != 1000 {
+		t.Fatalf("%d onboard jobs, want 1000", len(res.Jobs))
+	}
+	first, last := res.Jobs[0].ScheduledAt, res.Jobs[0].ScheduledAt
+	for _, j := range res.Jobs {
+		if j.ScheduledAt.Before(first) {
+			first = j.ScheduledAt
+		}
+		if j.ScheduledAt.After(last) {
+			last = j.ScheduledAt
+		}
+		if j.Priority != 4 {
+			t.Fatalf("onboard job priority %d, want 4 (lowest)", j.Priority)
+		}
+	}
+	span := last.Sub(first)
+	if span < 999*8*time.Second-time.Second || span > 999*8*time.Second+time.Minute {
+		t.Errorf("jobs spread over %s, want 999 × 8 s", span)
+	}
+	perHour := float64(len(res.Jobs)) / span.Hours()
+	t.Logf("1,000 repositories spread over %s: %.0f scans (so at most %.0f report issues) an hour", span.Round(time.Minute), perHour, perHour)
+	calls, by := apiCalls(gh, mark)
+	logCalls(t, "preparing the onboarding of 1,000 repositories (plus the first scans)", calls, by)
+	if n := by["GET /installation/repositories"]; n != 10 {
+		t.Errorf("listed the repositories in %d calls, want 10", n)
+	}
+	t1 := time.Now()
+	deliver(t, e, "installation", "i-2", gh.InstallationEvent("deleted", inst))
+	settle(t, e)
+	t.Logf("uninstalled in %s", time.Since(t1))
+	st := jobStates(t, e, "onboard")
+	if st["cancelled"] < 990 {
+		t.Errorf("after uninstalling: %v", st)
+	}
+	t.Logf("after uninstalling: %v", st)
 }

@@ -93,12 +93,22 @@ func (o *Onboarding) OnRemoved(ctx context.Context, installation int64, repos []
 		if len(res.Jobs) == 0 {
 			break
 		}
+		// One transaction per page: thousands of single cancellations
+		// would each commit on their own.
+		tx, err := o.DB.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
 		for _, j := range res.Jobs {
-			if _, err := rc.JobCancel(ctx, j.ID); err != nil {
+			if _, err := rc.JobCancelTx(ctx, tx, j.ID); err != nil {
+				tx.Rollback()
 				return fmt.Errorf("cancelling job %d of installation %d: %w", j.ID, installation, err)
 			}
-			cancelled++
 		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("cancelling the jobs of installation %d: %w", installation, err)
+		}
+		cancelled += len(res.Jobs)
 	}
 	o.logger(ctx).Info("pending jobs cancelled", "installation", installation, "jobs", cancelled, "repositories", len(repos))
 	return nil

@@ -416,10 +416,10 @@ func (w *OptimizeWorker) publish(ctx context.Context, log *slog.Logger, fc *foll
 	what := strings.Join(names, ", ")
 	var msg string
 	switch {
-	case res.Unchanged:
-		msg = fmt.Sprintf("Nothing changed since the last conversion: #%d already holds the conversion of %s on `%s`.", pull.Number, what, short(parent))
 	case pull.Created:
 		msg = fmt.Sprintf("Opened #%d with the conversion of %s to a multi-stage build with a distroless final image. Merge it into `%s` once the image works; its description lists the risks to check.", pull.Number, what, base)
+	case res.Unchanged:
+		msg = fmt.Sprintf("Nothing changed since the last conversion: #%d already holds the conversion of %s on `%s`.", pull.Number, what, short(parent))
 	default:
 		msg = fmt.Sprintf("Updated #%d: the conversion of %s is now one commit on `%s`.", pull.Number, what, short(parent))
 	}

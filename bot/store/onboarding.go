@@ -31,16 +31,22 @@ const (
 	OnboardingDone   = "done"
 )
 
-// MarkOnboarding records the onboarding state of repositories.
+// MarkOnboarding records the onboarding state of repositories, in one
+// transaction (an organisation may have thousands).
 func (d *DB) MarkOnboarding(ctx context.Context, installation int64, repos []RepoRef, state string) error {
+	tx, err := d.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("recording the onboarding of installation %d: %w", installation, err)
+	}
+	defer tx.Rollback()
+	q := d.Rebind(`INSERT INTO distill_onboarding (installation_id, repo_id, full_name, state, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (installation_id, repo_id) DO UPDATE SET full_name = excluded.full_name, state = excluded.state, updated_at = excluded.updated_at`)
 	for _, r := range repos {
-		if _, err := d.Exec(ctx, `INSERT INTO distill_onboarding (installation_id, repo_id, full_name, state, updated_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (installation_id, repo_id) DO UPDATE SET full_name = excluded.full_name, state = excluded.state, updated_at = excluded.updated_at`,
-			installation, r.ID, r.FullName, state, now()); err != nil {
+		if _, err := tx.ExecContext(ctx, q, installation, r.ID, r.FullName, state, now()); err != nil {
 			return fmt.Errorf("recording the onboarding of %s: %w", r.FullName, err)
 		}
 	}
-	return nil
+	return tx.Commit()
 }
 
 // UnfinishedOnboarding lists the repositories of an installation whose
