@@ -120,8 +120,8 @@ func (w *syncWriter) String() string {
 	return w.b.String()
 }
 
-// waitFor polls cond until it holds.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+// waitWithin polls cond until it holds.
+func waitWithin(t *testing.T, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
@@ -149,7 +149,7 @@ func TestCrashAfterAcceptLosesNothing(t *testing.T) {
 		t.Fatalf("deliver: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	waitFor(t, 10*time.Second, "the review job to start", func() bool {
+	waitWithin(t, 10*time.Second, "the review job to start", func() bool {
 		return len(gh.RequestsTo("POST", "/repos/acme/shop/check-runs")) > 0 // the next request (the file list) is held back
 	})
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -161,7 +161,7 @@ func TestCrashAfterAcceptLosesNothing(t *testing.T) {
 	}
 	gh.ClearFaults()
 	startServe(t, gh, db)
-	waitFor(t, 20*time.Second, "the review after restart", func() bool { return len(gh.Reviews("acme", "shop", n)) > 0 })
+	waitWithin(t, 20*time.Second, "the review after restart", func() bool { return len(gh.Reviews("acme", "shop", n)) > 0 })
 	time.Sleep(500 * time.Millisecond)
 	if got := len(gh.Reviews("acme", "shop", n)); got != 1 {
 		t.Errorf("reviews = %d, want exactly 1", got)
@@ -181,7 +181,7 @@ func TestSIGTERMDrains(t *testing.T) {
 		t.Fatalf("deliver: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	waitFor(t, 10*time.Second, "the review job to start", func() bool {
+	waitWithin(t, 10*time.Second, "the review job to start", func() bool {
 		return len(gh.RequestsTo("POST", "/repos/acme/shop/check-runs")) > 0 // the next request (the file list) is held back
 	})
 	p.cmd.Process.Signal(syscall.SIGTERM)

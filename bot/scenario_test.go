@@ -59,7 +59,7 @@ func deliver(t *testing.T, e *bottest.Env, event, id string, payload []byte) int
 
 func waitIdle(t *testing.T, e *bottest.Env) {
 	t.Helper()
-	if err := e.WaitIdle(t.Context(), 30*time.Second); err != nil {
+	if err := e.WaitIdle(t.Context(), 2*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -88,7 +88,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*Se
 	workers := river.NewWorkers()
 	router := handlers.NewDeliveryWorker(s.deps, s.eventHandlers()...)
 	river.AddWorker(workers, router)
-	river.AddWorker(workers, &handlers.ReviewWorker{Deps: s.deps})
+	river.AddWorker(workers, &handlers.ReviewWorker{Deps: s.deps, AfterReview: (&handlers.Followups{Deps: s.deps}).AfterReview})
+	river.AddWorker(workers, &handlers.CommandWorker{Deps: s.deps})
+	river.AddWorker(workers, &handlers.OptimizeWorker{Deps: s.deps})
+	river.AddWorker(workers, &handlers.OnboardInstallationWorker{Deps: s.deps, Spacing: handlers.OnboardSpacing(cfg.MutationPause)})
+	river.AddWorker(workers, &handlers.OnboardWorker{Deps: s.deps})
 	if s.verifier == nil && cfg.BuildkitHost != "" {
 		opts := verify.Options{BuildkitHost: cfg.BuildkitHost, AllowInsecureTCP: cfg.BuildkitInsecure}
 		if cfg.BuildkitCA != "" || cfg.BuildkitCert != "" || cfg.BuildkitServerName != "" {
@@ -127,11 +131,15 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*Se
 
 // eventHandlers lists every event handler (one registration list).
 func (s *Server) eventHandlers() []handlers.EventHandler {
+	onboarding := &handlers.Onboarding{Deps: s.deps}
 	hs := []handlers.EventHandler{
 		&handlers.Ping{Deps: s.deps},
 		&handlers.PullRequest{Deps: s.deps},
 		&handlers.Check{Deps: s.deps},
-		&handlers.Installation{Deps: s.deps},
+		&handlers.Installation{Deps: s.deps, OnNewRepos: onboarding.OnNewRepos, OnRemoved: onboarding.OnRemoved},
+		&handlers.IssueComment{Deps: s.deps},
+		&handlers.Issues{Deps: s.deps},
+		&handlers.Push{Deps: s.deps},
 	}
 	return append(hs, s.extraHandlers...)
 }

@@ -530,10 +530,12 @@ func (w *ReviewWorker) completeCheck(ctx context.Context, gh *github.Client, a R
 }
 
 // brokenConfig fails the check run with the parse error and explains it in
-// one comment per head; the rest of the organisation is unaffected.
+// one comment per pull request, edited in place on later pushes (and
+// marked resolved by Followups once a review succeeds again); the rest of
+// the organisation is unaffected.
 func (w *ReviewWorker) brokenConfig(ctx context.Context, log *slog.Logger, gh *github.Client, a ReviewArgs, pe *repoconfig.ParseError) error {
 	log.Warn("broken configuration", "error", pe.Error())
-	msg := fmt.Sprintf("distill could not read its configuration:\n\n```\n%s\n```\n\nFix the file (see the configuration reference in distill's README); distill reviews this pull request again on the next push.", pe.Error())
+	msg := fmt.Sprintf("distill could not read its configuration:\n\n```\n%s\n```\n\nFix the file (see docs/configuration.md in distill's repository); distill reviews this pull request again on the next push.", pe.Error())
 	w.pause(ctx)
 	_, _, err := gh.Checks.CreateCheckRun(ctx, a.Owner, a.Repo, github.CreateCheckRunOptions{
 		Name: w.CheckName, HeadSHA: a.HeadSHA, Status: github.String("completed"), Conclusion: github.String("failure"),
@@ -543,17 +545,50 @@ func (w *ReviewWorker) brokenConfig(ctx context.Context, log *slog.Logger, gh *g
 	if err != nil {
 		return fmt.Errorf("reporting the broken configuration on %s@%s: %w", a.FullName(), a.HeadSHA, err)
 	}
-	// One explanatory comment per head, recorded like a review so retries
-	// and redeliveries do not repeat it.
+	// The head is recorded like a review, so retries and redeliveries of
+	// this head do not touch the comment again.
 	if posted, err := w.DB.PostedReview(ctx, a.FullName(), a.Number, a.HeadSHA); err != nil || posted != nil {
 		return err
 	}
-	w.pause(ctx)
-	c, _, err := gh.Issues.CreateComment(ctx, a.Owner, a.Repo, a.Number, &github.IssueComment{Body: github.String(msg + fmt.Sprintf("\n<!-- distill:config-error head=%s -->", a.HeadSHA))})
+	body := github.String(fmt.Sprintf("%s\n\n_Checked at %s._\n<!-- distill:config-error head=%s -->", msg, a.HeadSHA, a.HeadSHA))
+	id, _, err := w.DB.PRComment(ctx, a.FullName(), a.Number, configErrorKind)
 	if err != nil {
-		return fmt.Errorf("commenting on the broken configuration on %s#%d: %w", a.FullName(), a.Number, err)
+		return err
 	}
-	return w.DB.RecordReview(ctx, a.FullName(), a.Number, a.HeadSHA, store.Review{ReviewID: -c.GetID()})
+	if id == 0 {
+		// A crash after commenting and before recording must not comment
+		// twice: look for an unrecorded comment first (broken
+		// configurations are rare, so the lookup costs little overall).
+		ident, err := w.GitHub.Identity(ctx)
+		if err != nil {
+			return err
+		}
+		if id, err = findComment(ctx, gh, a.Owner, a.Repo, a.Number, ident.BotLogin, "<!-- distill:config-error head="); err != nil {
+			return err
+		}
+	}
+	if id != 0 {
+		w.pause(ctx)
+		_, resp, err := gh.Issues.EditComment(ctx, a.Owner, a.Repo, id, &github.IssueComment{Body: body})
+		if err != nil && (resp == nil || resp.StatusCode != http.StatusNotFound) {
+			return fmt.Errorf("updating the broken configuration comment on %s#%d: %w", a.FullName(), a.Number, err)
+		}
+		if err != nil {
+			id = 0 // someone deleted it: post a new one
+		}
+	}
+	if id == 0 {
+		w.pause(ctx)
+		c, _, err := gh.Issues.CreateComment(ctx, a.Owner, a.Repo, a.Number, &github.IssueComment{Body: body})
+		if err != nil {
+			return fmt.Errorf("commenting on the broken configuration on %s#%d: %w", a.FullName(), a.Number, err)
+		}
+		id = c.GetID()
+	}
+	if err := w.DB.SavePRComment(ctx, a.FullName(), a.Number, configErrorKind, id, "broken"); err != nil {
+		return err
+	}
+	return w.DB.RecordReview(ctx, a.FullName(), a.Number, a.HeadSHA, store.Review{ReviewID: -id})
 }
 
 // contextFetcher reads the repository files the converter uses (go.mod,

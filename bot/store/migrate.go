@@ -65,6 +65,74 @@ var migrations = []string{
 		added_at        BIGINT NOT NULL,
 		PRIMARY KEY (installation_id, repo_id)
 	)`,
+	// Comment commands: one row per comment, so a redelivered or edited
+	// comment never runs its command twice.
+	`CREATE TABLE IF NOT EXISTS distill_commands (
+		repo         TEXT NOT NULL,
+		comment_id   BIGINT NOT NULL,
+		number       BIGINT NOT NULL,
+		line         TEXT NOT NULL,
+		requested_by TEXT NOT NULL,
+		status       TEXT NOT NULL,
+		detail       TEXT NOT NULL DEFAULT '',
+		job_id       BIGINT NOT NULL DEFAULT 0,
+		created_at   BIGINT NOT NULL,
+		updated_at   BIGINT NOT NULL,
+		PRIMARY KEY (repo, comment_id)
+	)`,
+	// Follow-up branches and the pull requests opened from them.
+	`CREATE TABLE IF NOT EXISTS distill_followups (
+		repo        TEXT NOT NULL,
+		branch      TEXT NOT NULL,
+		number      BIGINT NOT NULL,
+		base_ref    TEXT NOT NULL DEFAULT '',
+		pull_number BIGINT NOT NULL DEFAULT 0,
+		commit_sha  TEXT NOT NULL DEFAULT '',
+		source_sha  TEXT NOT NULL DEFAULT '',
+		paths       TEXT NOT NULL DEFAULT '',
+		updated_at  BIGINT NOT NULL,
+		PRIMARY KEY (repo, branch)
+	)`,
+	// Onboarding reports: the "distill report" issue of a repository.
+	`CREATE TABLE IF NOT EXISTS distill_reports (
+		repo            TEXT PRIMARY KEY,
+		installation_id BIGINT NOT NULL,
+		issue_number    BIGINT NOT NULL DEFAULT 0,
+		state           TEXT NOT NULL DEFAULT 'open',
+		default_branch  TEXT NOT NULL DEFAULT '',
+		scanned_sha     TEXT NOT NULL DEFAULT '',
+		body            TEXT NOT NULL DEFAULT '',
+		updated_at      BIGINT NOT NULL
+	)`,
+	// The files of a report: ticked boxes and the pull requests they got.
+	`CREATE TABLE IF NOT EXISTS distill_report_files (
+		repo        TEXT NOT NULL,
+		path        TEXT NOT NULL,
+		checked     INTEGER NOT NULL DEFAULT 0,
+		pull_number BIGINT NOT NULL DEFAULT 0,
+		PRIMARY KEY (repo, path)
+	)`,
+	// Comments distill keeps one of per pull request (the broken
+	// configuration explanation, a fork's patch), edited in place.
+	`CREATE TABLE IF NOT EXISTS distill_pr_comments (
+		repo       TEXT NOT NULL,
+		number     BIGINT NOT NULL,
+		kind       TEXT NOT NULL,
+		comment_id BIGINT NOT NULL,
+		state      TEXT NOT NULL DEFAULT '',
+		updated_at BIGINT NOT NULL,
+		PRIMARY KEY (repo, number, kind)
+	)`,
+	// Onboarding progress per repository, so that work cancelled by a
+	// suspension resumes when the installation is unsuspended.
+	`CREATE TABLE IF NOT EXISTS distill_onboarding (
+		installation_id BIGINT NOT NULL,
+		repo_id         BIGINT NOT NULL,
+		full_name       TEXT NOT NULL,
+		state           TEXT NOT NULL,
+		updated_at      BIGINT NOT NULL,
+		PRIMARY KEY (installation_id, repo_id)
+	)`,
 	// The pull_request.updated_at of the event that set a head, so a late
 	// webhook cannot move the head backwards (see AdvanceHead).
 	`ALTER TABLE distill_pr_heads ADD COLUMN pr_updated_at BIGINT NOT NULL DEFAULT 0`,
