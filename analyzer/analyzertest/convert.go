@@ -103,6 +103,9 @@ func RenderNotes(p *convert.Proposal) string {
 	if p.FinalImage != "" {
 		fmt.Fprintf(&b, "final: %s\n", p.FinalImage)
 	}
+	if len(p.Packages) > 0 {
+		fmt.Fprintf(&b, "packages: %s\n", strings.Join(p.Packages, ", "))
+	}
 	for _, n := range p.Notes {
 		fmt.Fprintf(&b, "%s: %s\n", n.Kind, n.Text)
 	}

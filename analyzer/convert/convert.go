@@ -98,6 +98,10 @@ type Proposal struct {
 	FinalImage string          `json:"final_image,omitempty"`
 	Notes      []Note          `json:"notes,omitempty"`
 	Decline    *Decline        `json:"decline,omitempty"`
+	// Packages are the language packages the build installs (Python
+	// distributions, PEP 503 names); verification checks that each one
+	// the original image has reaches the converted image.
+	Packages []string `json:"packages,omitempty"`
 }
 
 // Recipe converts one ecosystem.
@@ -122,6 +126,9 @@ type Result struct {
 	Notes      []Note
 	// Decline is set instead of Dockerfile when no safe conversion exists.
 	Decline *Decline
+	// Packages are the language packages the build installs, by
+	// normalised name (Python distributions), for verification.
+	Packages []string
 }
 
 // Declinef builds a declining result.
@@ -189,7 +196,7 @@ func Run(path string, src []byte, recipes []*Recipe, opt Options) (*Proposal, er
 		return p, nil
 	}
 	out := normalizeNewlines(res.Dockerfile, f.CRLF)
-	p.FinalImage, p.Notes = res.FinalImage, res.Notes
+	p.FinalImage, p.Notes, p.Packages = res.FinalImage, res.Notes, res.Packages
 	if out == string(src) || out == string(src)+lineEnding(f.CRLF) {
 		p.Status = Unchanged
 		return p, nil

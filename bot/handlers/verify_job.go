@@ -214,7 +214,7 @@ func (w *VerifyWorker) verifyFile(ctx context.Context, root, p string, cfg *conf
 		return f, nil, nil
 	}
 	rep, err := w.Verifier.Verify(ctx, verify.Request{ContextDir: ctxDir, Original: src, Converted: prop.Dockerfile,
-		Target: cfg.Target(p), Expect: verify.ExpectationFor(prop.FinalImage)})
+		Target: cfg.Target(p), Expect: verify.ExpectationOf(prop)})
 	if err != nil {
 		return f, nil, fmt.Errorf("verifying %s: %w", p, err)
 	}

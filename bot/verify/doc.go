@@ -66,6 +66,11 @@
 //     interpreter's minor (from its file name python3.13, else pyvenv.cfg),
 //     as does Expectation.PythonMinor; the script or -m module exists where
 //     Python looks (WORKDIR, PYTHONPATH, standard library, site-packages).
+//   - python-packages: every package the proposal's build installs
+//     (Expectation.PythonPackages) that the original image has is installed
+//     somewhere in the converted image too; otherwise its import fails with
+//     ModuleNotFoundError (the "lost site-packages" conversion). Both images'
+//     *.dist-info and *.egg-info directories are listed from tar headers.
 //   - node-main, node-modules: the script after node resolves as Node
 //     resolves a main module; the nearest package.json's dependencies are in
 //     a node_modules directory on require()'s lookup path.

@@ -3,6 +3,8 @@ package verify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/distill-bot/distill/analyzer/convert"
 )
 
 // ExpectationFor derives what a proposal promises from its final image
@@ -37,6 +39,16 @@ func ExpectationFor(finalImage string) Expectation {
 	case strings.Contains(tag, "chiseled"):
 		// Microsoft's chiseled .NET images: no shell, user 1654.
 		e.Distroless, e.NonRoot = true, true
+	}
+	return e
+}
+
+// ExpectationOf is ExpectationFor the proposal's final image, plus the
+// packages the proposal's build installs.
+func ExpectationOf(p *convert.Proposal) Expectation {
+	e := ExpectationFor(p.FinalImage)
+	if e.Runtime == RuntimePython3 {
+		e.PythonPackages = p.Packages
 	}
 	return e
 }

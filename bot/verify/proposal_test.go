@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -16,7 +17,7 @@ func TestExpectationFor(t *testing.T) {
 		"mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled-extra": {Distroless: true, NonRoot: true},
 	}
 	for img, want := range cases {
-		if got := ExpectationFor(img); got != want {
+		if got := ExpectationFor(img); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %+v, want %+v", img, got, want)
 		}
 	}

@@ -51,6 +51,10 @@ type Expectation struct {
 	Distroless  bool    `json:"distroless"`             // no shell may be present
 	Runtime     Runtime `json:"runtime,omitempty"`      // the program family the command must run
 	PythonMinor string  `json:"python_minor,omitempty"` // e.g. "3.13": the interpreter's minor version
+	// PythonPackages are the distributions the build installs (from the
+	// proposal): each one the original image has must be in the converted
+	// image too.
+	PythonPackages []string `json:"python_packages,omitempty"`
 }
 
 func (r Runtime) valid() bool {

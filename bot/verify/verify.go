@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
 // Verify builds the original Dockerfile and, when given, the converted one;
@@ -39,28 +41,45 @@ func (v *Verifier) Verify(ctx context.Context, req Request) (*Report, error) {
 
 	// The original first: its cached base layers then speed up the
 	// converted build's builder stages.
-	orig, _, err := v.buildOne(ctx, filepath.Join(work, "original"), req, req.Original, req.Target, false)
+	orig, origImg, _, err := v.buildOne(ctx, filepath.Join(work, "original"), req, req.Original, req.Target, false)
 	if err != nil {
 		return nil, err
 	}
 	rep.Original = orig
 	if req.Converted != nil {
-		conv, checks, err := v.buildOne(ctx, filepath.Join(work, "converted"), req, req.Converted, "", true)
+		conv, convImg, checks, err := v.buildOne(ctx, filepath.Join(work, "converted"), req, req.Converted, "", true)
 		if err != nil {
 			return nil, err
 		}
 		rep.Converted = conv
 		rep.Checks = append(rep.Checks, checks...)
+		if len(req.Expect.PythonPackages) > 0 && origImg != nil && convImg != nil {
+			rep.Checks = append(rep.Checks, v.comparePythonPackages(ctx, req.Expect.PythonPackages, origImg, convImg)...)
+		}
 	}
 	rep.decide()
 	return rep, nil
 }
 
+// comparePythonPackages runs the python-packages check; an image it
+// cannot read makes the check unknown, not failed.
+func (v *Verifier) comparePythonPackages(ctx context.Context, declared []string, origImg, convImg v1.Image) []Check {
+	orig, err := pythonDists(ctx, origImg, v.opts.InspectLimits)
+	if err == nil {
+		var conv map[string]pythonDist
+		if conv, err = pythonDists(ctx, convImg, v.opts.InspectLimits); err == nil {
+			return checkPythonPackages(declared, orig, conv)
+		}
+	}
+	return []Check{{Name: "python-packages", Status: Unknown, Detail: "cannot list the installed Python packages: " + err.Error()}}
+}
+
 // buildOne builds one Dockerfile and measures the image; with inspect it
-// also runs the checks, reading the layers once for both.
-func (v *Verifier) buildOne(ctx context.Context, dir string, req Request, dockerfile []byte, target string, inspect bool) (*ImageReport, []Check, error) {
+// also runs the checks, reading the layers once for both. The image is
+// valid until dir is removed.
+func (v *Verifier) buildOne(ctx context.Context, dir string, req Request, dockerfile []byte, target string, inspect bool) (*ImageReport, v1.Image, []Check, error) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("verify: %w", err)
+		return nil, nil, nil, fmt.Errorf("verify: %w", err)
 	}
 	start := time.Now()
 	res, err := v.bk.build(ctx, buildJob{
@@ -71,7 +90,7 @@ func (v *Verifier) buildOne(ctx context.Context, dir string, req Request, docker
 		WorkDir:    dir,
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("verify: %w", err)
+		return nil, nil, nil, fmt.Errorf("verify: %w", err)
 	}
 	elapsed := durationSince(start)
 	if res.Err != nil || res.Image == nil {
@@ -80,7 +99,7 @@ func (v *Verifier) buildOne(ctx context.Context, dir string, req Request, docker
 			msg = cleanBuildError(res.Err)
 		}
 		return &ImageReport{BuildError: msg, LogTail: res.LogTail, Duration: elapsed,
-			Entrypoint: []string{}, Cmd: []string{}, Env: []string{}, ExposedPorts: []string{}}, nil, nil
+			Entrypoint: []string{}, Cmd: []string{}, Env: []string{}, ExposedPorts: []string{}}, nil, nil, nil
 	}
 
 	var rep *ImageReport
@@ -88,12 +107,12 @@ func (v *Verifier) buildOne(ctx context.Context, dir string, req Request, docker
 	if inspect {
 		cf, err := res.Image.ConfigFile()
 		if err != nil {
-			return nil, nil, fmt.Errorf("verify: reading image config: %w", err)
+			return nil, nil, nil, fmt.Errorf("verify: reading image config: %w", err)
 		}
 		fsys, ferr := loadImageFS(ctx, res.Image, v.opts.TempDir, v.opts.InspectLimits)
 		if ferr != nil {
 			if ctx.Err() != nil {
-				return nil, nil, fmt.Errorf("verify: %w", ctx.Err())
+				return nil, nil, nil, fmt.Errorf("verify: %w", ctx.Err())
 			}
 			// An image too large or malformed to read is the proposal's
 			// problem to explain, not a verifier failure.
@@ -105,15 +124,15 @@ func (v *Verifier) buildOne(ctx context.Context, dir string, req Request, docker
 			fsys.Close()
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("verify: measuring image: %w", err)
+			return nil, nil, nil, fmt.Errorf("verify: measuring image: %w", err)
 		}
 	} else {
 		rep, err = MeasureImage(ctx, res.Image)
 		if err != nil {
-			return nil, nil, fmt.Errorf("verify: measuring image: %w", err)
+			return nil, nil, nil, fmt.Errorf("verify: measuring image: %w", err)
 		}
 	}
 	rep.LogTail = res.LogTail
 	rep.Duration = elapsed
-	return rep, checks, nil
+	return rep, res.Image, checks, nil
 }

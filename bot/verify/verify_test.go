@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 )
 
 // fakeBuilder returns canned results keyed by Dockerfile content, and
@@ -296,4 +297,27 @@ func TestFrontendAttrs(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+// A package the original image has installed but the converted image lacks
+// fails the verdict: the import would fail at start.
+func TestVerifyLostPythonPackageFails(t *testing.T) {
+	t.Parallel()
+	orig, conv := goodImages(t)
+	orig, err := mutate.AppendLayers(orig, newLayer(t).text("usr/local/lib/python3.13/site-packages/greeting-1.0.dist-info/METADATA", "Name: greeting").build())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb := &fakeBuilder{results: map[string]*buildResult{origDF: {Image: orig}, convDF: {Image: conv}}}
+	v := newWithBuilder(Options{TempDir: t.TempDir()}, fb)
+	exp := promise
+	exp.PythonPackages = []string{"greeting"}
+	rep, err := v.Verify(context.Background(), Request{ContextDir: contextDir(t), Original: []byte(origDF), Converted: []byte(convDF), Expect: exp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Verdict != Failed {
+		t.Fatalf("verdict %s; checks:\n%s", rep.Verdict, dumpChecks(rep.Checks))
+	}
+	wantCheck(t, rep.Checks, "python-packages", Fail, "greeting 1.0")
 }

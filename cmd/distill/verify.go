@@ -93,11 +93,11 @@ func runVerify(cmd *cobra.Command, o verifyOptions, args []string) error {
 	switch p.Status {
 	case convert.Converted:
 		req.Converted = p.Dockerfile
-		req.Expect = verify.ExpectationFor(p.FinalImage)
+		req.Expect = verify.ExpectationOf(p)
 	case convert.Unchanged:
 		// Already the proposal: verify the file itself.
 		req.Converted = src
-		req.Expect = verify.ExpectationFor(p.FinalImage)
+		req.Expect = verify.ExpectationOf(p)
 	}
 	rep, err := v.Verify(cmd.Context(), req)
 	if err != nil {

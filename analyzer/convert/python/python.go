@@ -178,7 +178,7 @@ func convertPython(in *convert.Input) (*convert.Result, error) {
 		}
 	}
 	if s.inPlace() {
-		return s.finishInPlace(cmd)
+		return s.withPackages(s.finishInPlace(cmd))
 	}
 	if len(s.pkgCopies) > 0 {
 		c := s.pkgCopies[0]
@@ -186,7 +186,24 @@ func convertPython(in *convert.Input) (*convert.Result, error) {
 			"move the shipped stage's RUN steps into the build stage"},
 			"the shipped stage both copies installed packages from another stage (line %d: `%s`) and runs build steps, so distill cannot tell which files the application needs at run time", c.StartLine, truncate(c.Original, 70)), nil
 	}
-	return s.finishSplit(cmd)
+	return s.withPackages(s.finishSplit(cmd))
+}
+
+// withPackages records the distributions the Dockerfile's installs name,
+// so that verification can check each one reached the shipped image.
+func (s *state) withPackages(res *convert.Result, err error) (*convert.Result, error) {
+	if res == nil || res.Decline != nil {
+		return res, err
+	}
+	seen := map[string]bool{}
+	for _, r := range s.reqs {
+		if !seen[r.Name] {
+			seen[r.Name] = true
+			res.Packages = append(res.Packages, r.Name)
+		}
+	}
+	sort.Strings(res.Packages)
+	return res, err
 }
 
 // platformDecline declines --platform values python3-debian13 is not

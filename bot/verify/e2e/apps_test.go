@@ -169,8 +169,10 @@ func TestApps(t *testing.T) {
 	}
 }
 
-// TestNegativeImages builds the naive conversions under negative/ and
-// shows they fail at run time the way docs/distroless.md says.
+// TestNegativeImages builds the naive conversions under negative/, shows
+// they fail at run time the way docs/distroless.md says, and that
+// distill's verifier (bot/verify) rejects each of them without running it:
+// the inspection is not a rubber stamp.
 func TestNegativeImages(t *testing.T) {
 	env := environment(t)
 	apps := loadApps(t)
@@ -178,7 +180,9 @@ func TestNegativeImages(t *testing.T) {
 		for c, want := range x.Negative {
 			t.Run(app+"/"+c, func(t *testing.T) {
 				ctx := context.Background()
-				_, img := build(ctx, t, env, app, filepath.Join("negative", c+".Dockerfile"))
+				negative := filepath.Join("negative", c+".Dockerfile")
+				verifyNegative(ctx, t, env, app, negative)
+				_, img := build(ctx, t, env, app, negative)
 				res, err := env.Runner.Run(ctx, img, testenv.RunOptions{Env: []string{"PORT=" + freePort(t)}, Timeout: 30 * time.Second})
 				if err != nil {
 					t.Fatalf("running: %v", err)
@@ -247,6 +251,54 @@ func proposal(ctx context.Context, t *testing.T, env *testenv.Env, app string) (
 		took = rep.Converted.Duration
 	}
 	return took, img, string(rep.Verdict)
+}
+
+// verifyNegative runs bot/verify with the negative Dockerfile as the
+// proposal, promising what distill's own proposal for the app promises.
+func verifyNegative(ctx context.Context, t *testing.T, env *testenv.Env, app, negative string) {
+	t.Helper()
+	dir := filepath.Join(appsDir(), app)
+	src, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := os.ReadFile(filepath.Join(dir, negative))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := localrepo.Context(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := analyzer.Convert(src, analyzer.ConvertOptions{Path: "Dockerfile", Context: rc})
+	if err != nil || p.Status != convert.Converted {
+		t.Fatalf("converting %s: %v %v", app, err, p.Status)
+	}
+	exp := verify.ExpectationOf(p)
+	// The negative file's own final image, with the packages the app's
+	// build installs.
+	for _, line := range strings.Split(string(bad), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && strings.EqualFold(f[0], "FROM") {
+			exp.Runtime = verify.ExpectationFor(f[1]).Runtime
+		}
+	}
+	v, err := verify.New(verify.Options{BuildkitHost: env.Addr, TempDir: env.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	rep, err := v.Verify(ctx, verify.Request{ContextDir: dir, Original: src, Converted: bad, Expect: exp})
+	if err != nil {
+		t.Fatalf("verifying %s: %v", negative, err)
+	}
+	if rep.Verdict != verify.Failed {
+		var text strings.Builder
+		rep.WriteText(&text)
+		t.Fatalf("bot/verify did not catch %s/%s: %s\n%s", app, negative, rep.Verdict, text.String())
+	}
+	for _, c := range rep.Failures() {
+		t.Logf("bot/verify caught it: %s: %s", c.Name, c.Detail)
+	}
 }
 
 func build(ctx context.Context, t *testing.T, env *testenv.Env, app, dockerfile string) (time.Duration, v1.Image) {
