@@ -134,3 +134,52 @@ func TestVerifyWithoutBuildKitSaysSo(t *testing.T) {
 		t.Errorf("missing BuildKit not explained:\n%s", r.Body)
 	}
 }
+
+// A follow-up pull request under verify: on shows the verdict, and reuses
+// the review's verification of the same proposal instead of building again.
+func TestOptimizeWithVerifyOnShowsTheVerdict(t *testing.T) {
+	t.Parallel()
+	v := &fakeVerifier{report: verified}
+	e := verifyEnv(t, v)
+	gh := e.GitHub
+	_, n := shop(t, gh, map[string]string{".github/distill.yml": "verify: on\n", "README.md": "x\n"},
+		map[string]string{"api/Dockerfile": goSlim, "api/go.mod": "module x\n\ngo 1.26\n", "api/main.go": "package main\n"})
+	gh.SetPermission("acme", "shop", "alice", "write")
+	deliver(t, e, "pull_request", "d-open", gh.PullRequestEvent("opened", "acme", "shop", n))
+	settle(t, e)
+	say(t, e, "acme/shop", n, "alice", "/optimize")
+	settle(t, e)
+	fus := followups(gh, "acme/shop")
+	if len(fus) != 1 {
+		t.Fatalf("follow-ups = %d", len(fus))
+	}
+	if !strings.Contains(fus[0].Body, "**Verification:** built ✓, inspected ✓, 812.0 MB → 9.8 MB (-99%)") {
+		t.Errorf("the follow-up does not show the verdict:\n%s", fus[0].Body)
+	}
+	if len(v.requests) != 1 {
+		t.Errorf("the same proposal was built %d times; the follow-up should reuse the review's verification", len(v.requests))
+	}
+}
+
+// Under verify: required a conversion that fails verification gets no
+// follow-up pull request; the reply says why.
+func TestOptimizeWithVerifyRequiredWithholdsFailures(t *testing.T) {
+	t.Parallel()
+	v := &fakeVerifier{report: failedInspection}
+	e := verifyEnv(t, v)
+	gh := e.GitHub
+	_, n := shop(t, gh, map[string]string{".github/distill.yml": "verify: required\n", "README.md": "x\n"},
+		map[string]string{"api/Dockerfile": goSlim})
+	gh.SetPermission("acme", "shop", "alice", "write")
+	deliver(t, e, "pull_request", "d-open", gh.PullRequestEvent("opened", "acme", "shop", n))
+	settle(t, e)
+	say(t, e, "acme/shop", n, "alice", "/optimize")
+	settle(t, e)
+	if fus := followups(gh, "acme/shop"); len(fus) != 0 {
+		t.Fatalf("a follow-up was opened for a conversion that failed verification: %s", fus[0].Body)
+	}
+	replies := botComments(gh, "acme/shop", n)
+	if len(replies) != 1 || !strings.Contains(replies[0].Body, "did not pass verification") || !strings.Contains(replies[0].Body, "ld-linux-x86-64.so.2") {
+		t.Fatalf("replies = %+v", replies)
+	}
+}

@@ -90,7 +90,6 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*Se
 	river.AddWorker(workers, router)
 	river.AddWorker(workers, &handlers.ReviewWorker{Deps: s.deps, AfterReview: (&handlers.Followups{Deps: s.deps}).AfterReview})
 	river.AddWorker(workers, &handlers.CommandWorker{Deps: s.deps})
-	river.AddWorker(workers, &handlers.OptimizeWorker{Deps: s.deps})
 	river.AddWorker(workers, &handlers.OnboardInstallationWorker{Deps: s.deps, Spacing: handlers.OnboardSpacing(cfg.MutationPause)})
 	river.AddWorker(workers, &handlers.OnboardWorker{Deps: s.deps})
 	if s.verifier == nil && cfg.BuildkitHost != "" {
@@ -105,10 +104,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*Se
 		s.verifier = v
 	}
 	vw := &handlers.VerifyWorker{Deps: s.deps}
+	ow := &handlers.OptimizeWorker{Deps: s.deps}
 	if s.verifier != nil {
-		vw.Verifier = s.verifier
+		vw.Verifier, ow.Verifier = s.verifier, s.verifier
 	}
 	river.AddWorker(workers, vw)
+	river.AddWorker(workers, ow)
 	var periodic []*river.PeriodicJob
 	if cfg.Retention > 0 {
 		river.AddWorker(workers, &handlers.PruneWorker{Deps: s.deps, Retention: cfg.Retention})

@@ -92,6 +92,9 @@ func patchIntro(in PatchInput, tooLarge []string) string {
 		fmt.Fprintf(&b, "| `%s` | `%s` | `%s` |\n", f.Path, OriginalImage(f), f.Proposal.FinalImage)
 	}
 	for _, f := range in.Files {
+		if f.Verification != "" {
+			fmt.Fprintf(&b, "\n**`%s` — verification:** %s\n", f.Path, f.Verification)
+		}
 		var risks []string
 		for _, n := range f.Proposal.Notes {
 			if n.Kind != convert.Change {

@@ -129,10 +129,58 @@ func enqueueOptimize(ctx context.Context, log *slog.Logger, args OptimizeArgs) e
 type OptimizeWorker struct {
 	river.WorkerDefaults[OptimizeArgs]
 	*Deps
+	// Verifier builds the conversions under verify: on and required; nil
+	// when no BuildKit daemon is configured.
+	Verifier Verifier
+	// TempDir holds extracted repositories ("" = system default).
+	TempDir string
 }
 
-// Timeout bounds one follow-up.
-func (w *OptimizeWorker) Timeout(*river.Job[OptimizeArgs]) time.Duration { return 10 * time.Minute }
+// Timeout bounds one follow-up; with a BuildKit daemon it may build.
+func (w *OptimizeWorker) Timeout(*river.Job[OptimizeArgs]) time.Duration {
+	if w.Verifier != nil {
+		return (&VerifyWorker{Deps: w.Deps}).Timeout(nil)
+	}
+	return w.timeout(10 * time.Minute)
+}
+
+// verifyConversions builds the conversions when the configuration asks:
+// under verify: on each file's verdict goes into the pull request; under
+// verify: required a conversion that did not build and pass every check
+// is not offered, and joins the files not converted with the reason.
+func (w *OptimizeWorker) verifyConversions(ctx context.Context, log *slog.Logger, gh *github.Client, owner, repo, sha string, cfg *config.Config,
+	conv []scannedFile, skipped []followup.Skipped) ([]scannedFile, []followup.Skipped, error) {
+	mode := cfg.VerifyOrDefault()
+	if mode == "off" || len(conv) == 0 {
+		return conv, skipped, nil
+	}
+	s := w.newVerification(w.Verifier, gh, log, owner, repo, sha, w.TempDir)
+	defer s.close()
+	var kept []scannedFile
+	for _, f := range conv {
+		v, err := s.proposal(ctx, f.Path, f.Content, f.Proposal, cfg.Target(f.Path))
+		if err != nil {
+			return nil, nil, err
+		}
+		f.Verification = v.Line
+		if mode == "required" && !v.OK {
+			reason := "verify: required, and the conversion did not pass verification — " + v.Line
+			if v.Details != "" {
+				reason += "\n\n" + indent(v.Details, "  ")
+			}
+			skipped = append(skipped, followup.Skipped{Path: f.Path, Reason: reason})
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept, skipped, nil
+}
+
+// indent prefixes every line of s, for nesting Markdown
+// under a list item.
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
 
 // outcome is what a follow-up tells the person who asked.
 type outcome struct {
@@ -274,6 +322,9 @@ func (w *OptimizeWorker) forPR(ctx context.Context, log *slog.Logger, gh *github
 	}
 	src := followup.Source{Number: a.Number, PullRequest: true, Ref: headRef, SHA: headSHA, Requester: a.Requester, How: a.how()}
 	conv, skipped := split(files)
+	if conv, skipped, err = w.verifyConversions(ctx, log, gh, readOwner, readRepo, headSHA, cfg, conv, skipped); err != nil {
+		return outcome{}, err
+	}
 	if headRepo != a.FullName() {
 		return w.forkPatch(ctx, log, gh, job, src, headRepo, conv, skipped)
 	}
@@ -354,6 +405,9 @@ func (w *OptimizeWorker) forBranch(ctx context.Context, log *slog.Logger, gh *gi
 	}
 	src := followup.Source{Number: a.Number, Ref: branch, SHA: sha, Requester: a.Requester, How: a.how()}
 	conv, skipped := split(files)
+	if conv, skipped, err = w.verifyConversions(ctx, log, gh, a.Owner, a.Repo, sha, cfg, conv, skipped); err != nil {
+		return outcome{}, err
+	}
 	if len(conv) == 0 {
 		return w.nothingToChange(ctx, log, fc, a, skipped)
 	}

@@ -32,6 +32,8 @@ type scannedFile struct {
 	Findings []analyzer.Finding
 	Proposal *convert.Proposal
 	Problem  string
+	// Verification is the verdict line when the conversion was built.
+	Verification string
 }
 
 func (f scannedFile) converted() bool {
@@ -39,7 +41,7 @@ func (f scannedFile) converted() bool {
 }
 
 func (f scannedFile) followup() followup.File {
-	return followup.File{Path: f.Path, Original: f.Content, Mode: f.Mode, Proposal: f.Proposal, Findings: f.Findings}
+	return followup.File{Path: f.Path, Original: f.Content, Mode: f.Mode, Proposal: f.Proposal, Findings: f.Findings, Verification: f.Verification}
 }
 
 func (f scannedFile) report() onboard.File {

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -97,47 +96,48 @@ func (w *VerifyWorker) verify(ctx context.Context, log *slog.Logger, a VerifyArg
 		return river.JobCancel(errors.New("superseded head"))
 	}
 	gh := w.GitHub.Installation(a.InstallationID)
-	verdicts := map[string]string{}       // path → one-line verdict
+	verdicts := map[string]string{}       // path → verdict with details
 	proposals := map[string]review.File{} // path → file, for required mode
 	failed := map[string]bool{}
 	if w.Verifier == nil {
 		for _, p := range a.Paths {
-			verdicts[p] = "not verified: no BuildKit daemon is configured for this distill installation (BUILDKIT_HOST)"
+			verdicts[p] = noBuildkit
 			failed[p] = true
 		}
 	} else {
-		dir, err := w.download(ctx, gh, a)
+		s := w.newVerification(w.Verifier, gh, log, a.Owner, a.Repo, a.HeadSHA, w.TempDir)
+		defer s.close()
+		dir, err := s.checkout(ctx)
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
 		cfg, _, _ := repoConfigFromDir(dir)
 		for _, p := range a.Paths {
-			f, rep, err := w.verifyFile(ctx, dir, p, cfg)
+			f, err := w.convertFile(dir, p, cfg)
 			if err != nil {
 				return err
 			}
-			if rep == nil {
+			if f.Problem != "" {
 				verdicts[p] = "not verified: " + f.Problem
 				failed[p] = true
 				continue
 			}
-			verdicts[p] = rep.Summary()
-			failed[p] = rep.Verdict == verify.Failed || rep.Verdict == verify.Skipped
-			if rep.Verdict == verify.Failed {
-				verdicts[p] += "\n\n" + failureDetails(rep)
+			v, err := s.proposal(ctx, p, f.Content, f.Proposal, cfg.Target(p))
+			if err != nil {
+				return err
 			}
-			f.Verification = rep.Summary()
+			verdicts[p], failed[p] = v.text(), !v.OK
+			f.Verification = v.Line
 			proposals[p] = f
-			log.Info("verified", "file", p, "verdict", string(rep.Verdict), "summary", rep.Summary())
 		}
 	}
 	return w.updateReview(ctx, gh, a, verdicts, proposals, failed)
 }
 
-// download fetches the repository at the head as a tarball and extracts it
+// download fetches the repository at a commit as a tarball and extracts it
 // safely (no paths escaping, no devices, size and file limits).
-func (w *VerifyWorker) download(ctx context.Context, gh *github.Client, a VerifyArgs) (string, error) {
+func download(ctx context.Context, gh *github.Client, owner, repo, sha, tempDir string) (string, error) {
+	a := struct{ Owner, Repo, HeadSHA string }{owner, repo, sha}
 	u, _, err := gh.Repositories.GetArchiveLink(ctx, a.Owner, a.Repo, github.Tarball, &github.RepositoryContentGetOptions{Ref: a.HeadSHA}, 3)
 	if err != nil {
 		return "", fmt.Errorf("getting the tarball link of %s/%s@%s: %w", a.Owner, a.Repo, a.HeadSHA, err)
@@ -154,7 +154,7 @@ func (w *VerifyWorker) download(ctx context.Context, gh *github.Client, a Verify
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("downloading %s/%s@%s: HTTP %d", a.Owner, a.Repo, a.HeadSHA, resp.StatusCode)
 	}
-	dir, err := os.MkdirTemp(w.TempDir, "distill-verify-*")
+	dir, err := os.MkdirTemp(tempDir, "distill-verify-*")
 	if err != nil {
 		return "", err
 	}
@@ -182,43 +182,36 @@ func repoConfigFromDir(dir string) (*config.Config, bool, error) {
 	return cfg, true, nil
 }
 
-// verifyFile converts one Dockerfile from the extracted tree and verifies
-// the proposal; a nil report means it was not verified (File.Problem says
-// why).
-func (w *VerifyWorker) verifyFile(ctx context.Context, root, p string, cfg *config.Config) (review.File, *verify.Report, error) {
+// convertFile converts one Dockerfile of the extracted tree again, from
+// the same files the review read (File.Problem says why there is nothing
+// to verify).
+func (w *VerifyWorker) convertFile(root, p string, cfg *config.Config) (review.File, error) {
 	f := review.File{Path: p}
 	full := filepath.Join(root, filepath.FromSlash(p))
 	if rel, err := filepath.Rel(root, full); err != nil || strings.HasPrefix(rel, "..") {
 		f.Problem = "the path leaves the repository"
-		return f, nil, nil
+		return f, nil
 	}
 	src, err := os.ReadFile(full)
 	if err != nil {
 		f.Problem = "the Dockerfile is not in the repository at this head"
-		return f, nil, nil
+		return f, nil
 	}
 	f.Content = src
-	ctxDir := filepath.Join(root, filepath.FromSlash(path.Dir(p)))
-	rc, err := localrepo.Context(ctxDir)
+	rc, err := localrepo.Context(filepath.Dir(full))
 	if err != nil {
-		return f, nil, err
+		return f, err
 	}
 	prop, err := analyzer.Convert(src, analyzer.ConvertOptions{Path: p, Config: cfg, Context: rc})
 	if err != nil {
 		f.Problem = err.Error()
-		return f, nil, nil
+		return f, nil
 	}
 	f.Proposal = prop
 	if prop.Status != convert.Converted {
 		f.Problem = "there is no conversion to verify"
-		return f, nil, nil
 	}
-	rep, err := w.Verifier.Verify(ctx, verify.Request{ContextDir: ctxDir, Original: src, Converted: prop.Dockerfile,
-		Target: cfg.Target(p), Expect: verify.ExpectationOf(prop)})
-	if err != nil {
-		return f, nil, fmt.Errorf("verifying %s: %w", p, err)
-	}
-	return f, rep, nil
+	return f, nil
 }
 
 // failureDetails lists the failed checks and the build log tail.

@@ -138,6 +138,19 @@ var migrations = []string{
 	`ALTER TABLE distill_pr_heads ADD COLUMN pr_updated_at BIGINT NOT NULL DEFAULT 0`,
 	// The head a "synchronize" replaced, to order events of the same second.
 	`ALTER TABLE distill_pr_heads ADD COLUMN before_sha TEXT NOT NULL DEFAULT ''`,
+	// Verification outcomes, shared by reviews and follow-ups.
+	`CREATE TABLE IF NOT EXISTS distill_verifications (
+		repo          TEXT NOT NULL,
+		sha           TEXT NOT NULL,
+		path          TEXT NOT NULL,
+		proposal_hash TEXT NOT NULL,
+		verdict       TEXT NOT NULL,
+		summary       TEXT NOT NULL,
+		details       TEXT NOT NULL DEFAULT '',
+		ok            BOOLEAN NOT NULL DEFAULT FALSE,
+		created_at    BIGINT NOT NULL,
+		PRIMARY KEY (repo, sha, path, proposal_hash)
+	)`,
 }
 
 // RiverDriver returns the River driver for the database.

@@ -12,11 +12,12 @@ type PruneResult map[string]int64
 // prTables hold per-pull-request state that is only useful while the pull
 // request can still change: they are pruned with its head row once the
 // pull request has been closed for the retention period.
-var prTables = []string{"distill_reviews", "distill_findings"}
+var prTables = []string{"distill_reviews", "distill_findings", "distill_pr_comments"}
 
 // Prune deletes what distill no longer needs: deliveries received before
 // cutoff (long past GitHub's redelivery window) and everything recorded
-// about pull requests closed before cutoff. Open pull requests keep their
+// about pull requests closed before cutoff, command records and
+// verification outcomes older than cutoff. Open pull requests keep their
 // state however old it is, so a long-lived PR never gets a duplicate
 // comment. River deletes its own finished jobs.
 func (d *DB) Prune(ctx context.Context, cutoff time.Time) (PruneResult, error) {
@@ -37,6 +38,14 @@ func (d *DB) Prune(ctx context.Context, cutoff time.Time) (PruneResult, error) {
 		return nil
 	}
 	if err := exec("distill_deliveries", `DELETE FROM distill_deliveries WHERE received_at < ?`, c); err != nil {
+		return nil, err
+	}
+	// A command older than the retention is not run again when its
+	// comment is edited or redelivered after all that time.
+	if err := exec("distill_commands", `DELETE FROM distill_commands WHERE updated_at < ?`, c); err != nil {
+		return nil, err
+	}
+	if err := exec("distill_verifications", `DELETE FROM distill_verifications WHERE created_at < ?`, c); err != nil {
 		return nil, err
 	}
 	for _, t := range prTables {
