@@ -79,6 +79,35 @@ type Note struct {
 	Text string   `json:"text"`
 }
 
+// NoteGroup is the notes of one kind under the heading reviewers see.
+type NoteGroup struct {
+	Title string
+	Items []string
+}
+
+// GroupNotes orders notes for reviewers: changes, then behaviour changes,
+// then risks to check; empty groups are left out.
+func GroupNotes(notes []Note) []NoteGroup {
+	groups := []NoteGroup{{Title: "Changes"}, {Title: "Behaviour changes"}, {Title: "Risks to check"}}
+	for _, n := range notes {
+		i := 0
+		switch n.Kind {
+		case Behavior:
+			i = 1
+		case Risk:
+			i = 2
+		}
+		groups[i].Items = append(groups[i].Items, n.Text)
+	}
+	out := groups[:0]
+	for _, g := range groups {
+		if len(g.Items) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // Decline explains why no safe conversion exists and what to do instead.
 type Decline struct {
 	Reason       string   `json:"reason"`

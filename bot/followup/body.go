@@ -222,26 +222,9 @@ func fileSection(b *strings.Builder, f File, withDiff bool) {
 // WriteNotes writes a proposal's notes grouped as changes, behaviour
 // changes and risks to check.
 func WriteNotes(b *strings.Builder, notes []convert.Note) {
-	var changes, behaviour, risks []string
-	for _, n := range notes {
-		switch n.Kind {
-		case convert.Behavior:
-			behaviour = append(behaviour, n.Text)
-		case convert.Risk:
-			risks = append(risks, n.Text)
-		default:
-			changes = append(changes, n.Text)
-		}
-	}
-	for _, sec := range []struct {
-		title string
-		items []string
-	}{{"Changes", changes}, {"Behaviour changes", behaviour}, {"Risks to check", risks}} {
-		if len(sec.items) == 0 {
-			continue
-		}
-		fmt.Fprintf(b, "\n**%s**\n", sec.title)
-		for _, it := range sec.items {
+	for _, g := range convert.GroupNotes(notes) {
+		fmt.Fprintf(b, "\n**%s**\n", g.Title)
+		for _, it := range g.Items {
 			fmt.Fprintf(b, "- %s\n", it)
 		}
 	}

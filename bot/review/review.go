@@ -491,26 +491,9 @@ func ProposalSection(f File) string {
 	if f.Verification != "" {
 		fmt.Fprintf(&b, "Verification: %s\n\n", Placeholder("verification", f.Path, f.Verification))
 	}
-	var changes, behaviour, risks []string
-	for _, n := range p.Notes {
-		switch n.Kind {
-		case convert.Behavior:
-			behaviour = append(behaviour, n.Text)
-		case convert.Risk:
-			risks = append(risks, n.Text)
-		default:
-			changes = append(changes, n.Text)
-		}
-	}
-	for _, sec := range []struct {
-		title string
-		items []string
-	}{{"Changes", changes}, {"Behaviour changes", behaviour}, {"Risks to check", risks}} {
-		if len(sec.items) == 0 {
-			continue
-		}
-		fmt.Fprintf(&b, "**%s**\n", sec.title)
-		for _, it := range sec.items {
+	for _, g := range convert.GroupNotes(p.Notes) {
+		fmt.Fprintf(&b, "**%s**\n", g.Title)
+		for _, it := range g.Items {
 			fmt.Fprintf(&b, "- %s\n", it)
 		}
 		b.WriteString("\n")
