@@ -119,13 +119,23 @@ var table struct {
 	rows []row
 }
 
-// TestApps builds every app's original Dockerfile, its reference
-// distroless conversion and the conversion distill proposes (made from the
-// files the App would read), runs all three under runc, has distill's
-// verifier (bot/verify) check the proposal against the same daemon, and
-// compares sizes.
+// referenceVar switches on the builds of the hand-written reference
+// conversions (Dockerfile.distroless). They proved the environment before
+// distill converted anything; distill's own proposal is what the suite
+// proves now, so CI leaves them off to stay within its time budget.
+const referenceVar = "DISTILL_E2E_REFERENCE"
+
+// TestApps builds every app's original Dockerfile and the conversion
+// distill proposes (made from the files the App would read), runs both
+// under runc, has distill's verifier (bot/verify) check the proposal
+// against the same daemon, and compares sizes. With DISTILL_E2E_REFERENCE=1
+// it also builds and runs the reference conversion, Dockerfile.distroless.
 func TestApps(t *testing.T) {
 	env := environment(t)
+	reference := os.Getenv(referenceVar) == "1"
+	if !reference {
+		t.Logf("reference conversions (Dockerfile.distroless) not built; set %s=1 to build them too", referenceVar)
+	}
 	apps := loadApps(t)
 	names := make([]string, 0, len(apps))
 	for n := range apps {
@@ -138,19 +148,17 @@ func TestApps(t *testing.T) {
 		t.Run(app, func(t *testing.T) {
 			ctx := context.Background()
 			r := row{app: app}
-			var orig, conv v1.Image
+			var orig v1.Image
 			r.origBuild, orig = build(ctx, t, env, app, "Dockerfile")
-			r.convBuild, conv = build(ctx, t, env, app, "Dockerfile.distroless")
 			r.origRun = check(ctx, t, env, orig, x, app+" original")
-			r.convRun = check(ctx, t, env, conv, x, app+" distroless")
+			if reference {
+				r.convBuild, r.conv, r.convRun = referenceConversion(ctx, t, env, app, x, orig)
+			}
 			var prop v1.Image
 			r.propBuild, prop, r.verdict = proposal(ctx, t, env, app)
 			r.propRun = check(ctx, t, env, prop, x, app+" distill's proposal")
 			var err error
 			if r.orig, err = testenv.ImageSize(orig); err != nil {
-				t.Fatal(err)
-			}
-			if r.conv, err = testenv.ImageSize(conv); err != nil {
 				t.Fatal(err)
 			}
 			if r.prop, err = testenv.ImageSize(prop); err != nil {
@@ -159,8 +167,8 @@ func TestApps(t *testing.T) {
 			if r.prop.Uncompressed >= r.orig.Uncompressed {
 				t.Errorf("distill's proposal is not smaller: %+v vs original %+v", r.prop, r.orig)
 			}
-			if r.conv.Uncompressed >= r.orig.Uncompressed || r.conv.Compressed >= r.orig.Compressed {
-				t.Errorf("distroless image is not smaller: %+v vs original %+v", r.conv, r.orig)
+			if r.prop.Compressed >= r.orig.Compressed {
+				t.Errorf("distill's proposal is not smaller compressed: %+v vs original %+v", r.prop, r.orig)
 			}
 			table.Lock()
 			table.rows = append(table.rows, r)
@@ -197,6 +205,26 @@ func TestNegativeImages(t *testing.T) {
 			})
 		}
 	}
+}
+
+// referenceConversion builds and runs Dockerfile.distroless, the
+// hand-written conversion, and checks it is smaller than the original.
+func referenceConversion(ctx context.Context, t *testing.T, env *testenv.Env, app string, x expectation, orig v1.Image) (time.Duration, testenv.Size, string) {
+	t.Helper()
+	took, conv := build(ctx, t, env, app, "Dockerfile.distroless")
+	run := check(ctx, t, env, conv, x, app+" distroless")
+	size, err := testenv.ImageSize(conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	origSize, err := testenv.ImageSize(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size.Uncompressed >= origSize.Uncompressed || size.Compressed >= origSize.Compressed {
+		t.Errorf("distroless image is not smaller: %+v vs original %+v", size, origSize)
+	}
+	return took, size, run
 }
 
 // proposal converts the app's Dockerfile as the App would (the context
@@ -405,12 +433,17 @@ func printTable(t *testing.T) {
 	fmt.Fprintf(&b, "\n| app | original (uncompressed / compressed) | reference distroless | distill's proposal | distill / original (uncompressed / compressed) | build orig / ref / distill | run orig / ref / distill | bot/verify |\n")
 	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|\n")
 	for _, r := range table.rows {
-		fmt.Fprintf(&b, "| %s | %s / %s | %s / %s | %s / %s | %.1f%% / %.1f%% | %s / %s / %s | %s / %s / %s | %s |\n", r.app,
-			mib(r.orig.Uncompressed), mib(r.orig.Compressed), mib(r.conv.Uncompressed), mib(r.conv.Compressed),
+		ref, refBuild, refRun := "not built", "-", "-"
+		if r.convRun != "" {
+			ref = mib(r.conv.Uncompressed) + " / " + mib(r.conv.Compressed)
+			refBuild, refRun = r.convBuild.Round(time.Second).String(), r.convRun
+		}
+		fmt.Fprintf(&b, "| %s | %s / %s | %s | %s / %s | %.1f%% / %.1f%% | %s / %s / %s | %s / %s / %s | %s |\n", r.app,
+			mib(r.orig.Uncompressed), mib(r.orig.Compressed), ref,
 			mib(r.prop.Uncompressed), mib(r.prop.Compressed),
 			100*float64(r.prop.Uncompressed)/float64(r.orig.Uncompressed), 100*float64(r.prop.Compressed)/float64(r.orig.Compressed),
-			r.origBuild.Round(time.Second), r.convBuild.Round(time.Second), r.propBuild.Round(time.Second),
-			r.origRun, r.convRun, r.propRun, r.verdict)
+			r.origBuild.Round(time.Second), refBuild, r.propBuild.Round(time.Second),
+			r.origRun, refRun, r.propRun, r.verdict)
 	}
 	fmt.Fprint(os.Stdout, b.String())
 	t.Log(b.String())
