@@ -3,7 +3,6 @@ package deploy_test
 import (
 	"bytes"
 	"context"
-	"debug/elf"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -137,13 +136,19 @@ func TestDockerfileShape(t *testing.T) {
 	}
 }
 
-// TestStaticBinaryWithVersion builds cmd/distill the way the Dockerfile's
-// RUN line does (CGO_ENABLED=0 and its -ldflags, ${VERSION} filled in) and
-// checks that the result is a static executable, which distroless/static
-// needs, that reports the stamped version.
+// TestStaticBinaryWithVersion checks the Dockerfile's build line: it must
+// build cmd/distill with CGO_ENABLED=0 (Go then links internally, without a
+// dynamic loader, which distroless/static needs), every package cmd/distill
+// imports must build without cgo, and the -ldflags must stamp the version
+// that `distill version` prints.
+//
+// The stamp is checked on a build with the test's own environment, which
+// the build cache already holds, rather than a CGO_ENABLED=0 -trimpath
+// build: that one would recompile every dependency (minutes of CPU in CI)
+// only to re-prove what `go list` shows below.
 func TestStaticBinaryWithVersion(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds distill without cgo (-short skips it)")
+		t.Skip("builds distill (-short skips it)")
 	}
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go is not on PATH")
@@ -153,34 +158,29 @@ func TestStaticBinaryWithVersion(t *testing.T) {
 	if m == nil {
 		t.Fatal("no `CGO_ENABLED=0 go build … -ldflags \"…\" -o … ./cmd/distill` line in the Dockerfile")
 	}
+
+	// Without cgo, every package must still be complete: a dependency
+	// that only builds with cgo shows up here as an error.
+	list := exec.Command("go", "list", "-e", "-deps", "-f", "{{if .Error}}{{.ImportPath}}: {{.Error}}{{end}}{{range .DepsErrors}}{{.}}{{end}}", m[3])
+	list.Dir = ".."
+	list.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := list.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list with CGO_ENABLED=0: %v\n%s", err, out)
+	}
+	if s := strings.TrimSpace(string(out)); s != "" {
+		t.Errorf("cmd/distill does not build without cgo:\n%s", s)
+	}
+
 	const stamp = "v9.8.7-deploytest"
 	ldflags := strings.ReplaceAll(m[2], "${VERSION}", stamp)
 	bin := filepath.Join(t.TempDir(), "distill")
-	args := []string{"build"}
-	if m[1] != "" {
-		args = append(args, "-trimpath")
+	build := exec.Command("go", "build", "-ldflags", ldflags, "-o", bin, m[3])
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build -ldflags %q: %v\n%s", ldflags, err, out)
 	}
-	args = append(args, "-ldflags", ldflags, "-o", bin, m[3])
-	cmd := exec.Command("go", args...)
-	cmd.Dir = ".."
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	f, err := elf.Open(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			t.Error("the binary has a dynamic loader (PT_INTERP): it would not start on distroless/static")
-		}
-	}
-	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
-		t.Errorf("the binary links %v", libs)
-	}
-	out, err := exec.Command(bin, "version").Output()
+	out, err = exec.Command(bin, "version").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
