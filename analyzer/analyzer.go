@@ -143,7 +143,7 @@ func Run(f *dockerfile.File, target *dockerfile.Stage, opt Options) []Finding {
 		Debian:    opt.Config.DebianRelease(),
 		NonRoot:   opt.Config.NonRoot(),
 		Now:       now,
-		Outlook:   outlook(f.Src, opt),
+		Outlook:   outlook(f, opt),
 		PinDigest: opt.Config != nil && opt.Config.Images.PinDigest,
 	}, &raw)
 	byName := map[string]*analysis.Rule{}

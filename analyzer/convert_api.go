@@ -10,6 +10,7 @@ import (
 	"github.com/distill-bot/distill/analyzer/config"
 	"github.com/distill-bot/distill/analyzer/convert"
 	"github.com/distill-bot/distill/analyzer/convert/recipes"
+	"github.com/distill-bot/distill/analyzer/dockerfile"
 )
 
 // Proposal is a conversion outcome.
@@ -31,11 +32,21 @@ type ConvertOptions struct {
 // Convert turns one Dockerfile into a multi-stage build with a distroless
 // final stage, or declines with a reason.
 func Convert(src []byte, opt ConvertOptions) (*Proposal, error) {
+	return convert.Run(opt.Path, src, recipes.All(), convertOptions(opt))
+}
+
+// ConvertFile is Convert on a file already parsed with opt.BuildArgs. The
+// converter only reads f, so Check shares its parse with it.
+func ConvertFile(f *dockerfile.File, opt ConvertOptions) (*Proposal, error) {
+	return convert.RunFile(f, recipes.All(), convertOptions(opt))
+}
+
+func convertOptions(opt ConvertOptions) convert.Options {
 	target := opt.Target
 	if target == "" {
 		target = opt.Config.Target(opt.Path)
 	}
-	return convert.Run(opt.Path, src, recipes.All(), convert.Options{
+	return convert.Options{
 		Target:             target,
 		Debian:             opt.Config.DebianRelease(),
 		NonRoot:            opt.Config.NonRoot(),
@@ -43,7 +54,7 @@ func Convert(src []byte, opt ConvertOptions) (*Proposal, error) {
 		BuildArgs:          opt.BuildArgs,
 		Context:            opt.Context,
 		Now:                opt.Now,
-	})
+	}
 }
 
 // ContextFiles lists the repository files (glob patterns relative to the
@@ -92,9 +103,9 @@ func SelectContextFiles(sizes map[string]int64) []string {
 
 // outlook summarises what Convert would do, for rules (check never
 // recommends what fix would refuse).
-func outlook(src []byte, opt Options) func() analysis.Outlook {
+func outlook(f *dockerfile.File, opt Options) func() analysis.Outlook {
 	return func() analysis.Outlook {
-		p, err := Convert(src, ConvertOptions{Path: opt.Path, Target: opt.Target, Config: opt.Config, BuildArgs: opt.BuildArgs, Now: opt.Now, Context: opt.Context})
+		p, err := ConvertFile(f, ConvertOptions{Path: opt.Path, Target: opt.Target, Config: opt.Config, BuildArgs: opt.BuildArgs, Now: opt.Now, Context: opt.Context})
 		if err != nil || p == nil || p.Recipe == "" {
 			// No recipe recognised the image: the converter has no
 			// opinion, so rules fall back to the rulebook.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -151,6 +152,7 @@ func RunConvertCase(t *testing.T, c ConvertCase) {
 		t.Fatalf("convert: %v", err)
 	}
 	golden(t, filepath.Join(c.Dir, "notes.golden"), RenderNotes(p))
+	checkSharedParse(t, c, p)
 	dfGolden := filepath.Join(c.Dir, "Dockerfile.golden")
 	switch p.Status {
 	case convert.Converted:
@@ -231,5 +233,34 @@ func golden(t *testing.T, file, got string) {
 	}
 	if d := cmp.Diff(string(want), got); d != "" {
 		t.Errorf("%s differs (-want +got):\n%s", filepath.Base(file), d)
+	}
+}
+
+// checkSharedParse converts the case again from a parsed file, the way
+// Check asks the converter for its outlook, and asserts that the result is
+// the same and that the converter left the parsed file untouched: Check
+// runs every rule on that same file afterwards.
+func checkSharedParse(t *testing.T, c ConvertCase, want *convert.Proposal) {
+	t.Helper()
+	parse := func() *dockerfile.File {
+		f, err := dockerfile.Parse(c.Options.Path, c.Input, dockerfile.Options{BuildArgs: c.Options.BuildArgs})
+		if err != nil {
+			return nil
+		}
+		return f
+	}
+	f, pristine := parse(), parse()
+	if f == nil {
+		return // Convert declined the syntax error; nothing is shared
+	}
+	p, err := analyzer.ConvertFile(f, c.Options)
+	if err != nil {
+		t.Fatalf("ConvertFile: %v", err)
+	}
+	if p.Status != want.Status || string(p.Dockerfile) != string(want.Dockerfile) || RenderNotes(p) != RenderNotes(want) {
+		t.Errorf("ConvertFile on a parsed file differs from Convert: status %s vs %s", p.Status, want.Status)
+	}
+	if !reflect.DeepEqual(f, pristine) {
+		t.Errorf("the converter modified the parsed Dockerfile it was given; Check shares that parse with the rules")
 	}
 }

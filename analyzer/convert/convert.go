@@ -172,23 +172,30 @@ var ErrTooLarge = dockerfile.ErrTooLarge
 // It returns an error only for inputs it refuses (too large, unknown
 // target); everything else is a proposal, possibly declined.
 func Run(path string, src []byte, recipes []*Recipe, opt Options) (*Proposal, error) {
+	f, err := dockerfile.Parse(path, src, dockerfile.Options{BuildArgs: opt.BuildArgs})
+	if err != nil {
+		var se *dockerfile.SyntaxError
+		if errors.As(err, &se) {
+			return &Proposal{Path: path, Dockerfile: src, Status: Declined,
+				Decline: &Decline{Reason: fmt.Sprintf("the Dockerfile does not parse (line %d: %s); fix it first", se.Line, se.Message)}}, nil
+		}
+		return nil, err
+	}
+	return RunFile(f, recipes, opt)
+}
+
+// RunFile is Run on a file already parsed (with opt.BuildArgs), so that
+// `check`, which asks the converter for its outlook on every file, does not
+// parse each file twice. Recipes only read f.
+func RunFile(f *dockerfile.File, recipes []*Recipe, opt Options) (*Proposal, error) {
 	if opt.Debian == 0 {
 		opt.Debian = 13
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
+	path, src := f.Path, f.Src
 	p := &Proposal{Path: path, Dockerfile: src}
-	f, err := dockerfile.Parse(path, src, dockerfile.Options{BuildArgs: opt.BuildArgs})
-	if err != nil {
-		var se *dockerfile.SyntaxError
-		if errors.As(err, &se) {
-			p.Status = Declined
-			p.Decline = &Decline{Reason: fmt.Sprintf("the Dockerfile does not parse (line %d: %s); fix it first", se.Line, se.Message)}
-			return p, nil
-		}
-		return nil, err
-	}
 	target, err := f.Target(opt.Target)
 	if err != nil {
 		return nil, err
