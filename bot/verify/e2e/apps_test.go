@@ -270,6 +270,9 @@ func proposal(ctx context.Context, t *testing.T, env *testenv.Env, app string) (
 	} else {
 		t.Logf("bot/verify: %s", rep.Summary())
 	}
+	if rep.Original != nil && rep.Converted != nil {
+		t.Logf("bot/verify builds: original %s, proposal %s", rep.Original.Duration.Round(time.Millisecond), rep.Converted.Duration.Round(time.Millisecond))
+	}
 
 	// The verifier's build is the one that did the work; the build for
 	// running below is served from BuildKit's cache.
