@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
@@ -47,6 +48,33 @@ func (e *Editor) InsertBefore(line int, text string) {
 // InsertAfter inserts text after an instruction.
 func (e *Editor) InsertAfter(in *dockerfile.Instruction, text string) {
 	e.InsertBefore(in.EndLine+1, text)
+}
+
+// ReplaceCommand puts text (the new ENTRYPOINT/CMD lines) where the
+// stage's command is: in place of the later of entrypoint and cmd (either
+// may be nil), deleting the other, or after the stage's last instruction
+// when it has neither.
+func (e *Editor) ReplaceCommand(stage *dockerfile.Stage, entrypoint, cmd *dockerfile.Instruction, text string) {
+	last, other := entrypoint, cmd
+	if last == nil || (other != nil && other.StartLine > last.StartLine) {
+		last, other = other, last
+	}
+	switch {
+	case last != nil:
+		e.Replace(last, text)
+	case len(stage.Instructions) > 0:
+		e.InsertAfter(stage.Instructions[len(stage.Instructions)-1], text)
+	default:
+		e.Append(text)
+	}
+	if other != nil {
+		e.Delete(other)
+	}
+}
+
+// IsExec reports whether ins is in exec form with exactly these words.
+func IsExec(ins *dockerfile.Instruction, words []string) bool {
+	return ins != nil && !ins.Exec.Shell && slices.Equal(ins.Exec.Args, words)
 }
 
 // Append adds text at the end of the file.

@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"strings"
+
 	"github.com/distill-bot/distill/analyzer/analysis"
 	"github.com/distill-bot/distill/analyzer/catalog"
 	"github.com/distill-bot/distill/analyzer/dockerfile"
@@ -114,4 +116,21 @@ func (in *Input) HasCommand(stages []*dockerfile.Stage, names ...string) bool {
 		}
 	}
 	return false
+}
+
+// OnlyForHealthcheck reports whether tool, curl or wget, is in the image
+// only for its HEALTHCHECK: a HEALTHCHECK of the image's stages names it
+// and no RUN there runs it. Such a tool can go with the shell-form check
+// it served (distroless has neither); recipes say so in their notes.
+func (in *Input) OnlyForHealthcheck(tool string) bool {
+	if tool != "curl" && tool != "wget" {
+		return false
+	}
+	named := false
+	for _, st := range in.Chain {
+		if hc := st.Last(dockerfile.KindHealthcheck); hc != nil && strings.Contains(hc.Original, tool) {
+			named = true
+		}
+	}
+	return named && !in.HasCommand(in.Chain, tool)
 }

@@ -319,7 +319,7 @@ func (c *conv) runs() ([]*dockerfile.Instruction, *convert.Result) {
 	in := c.in
 	var removable []*dockerfile.Instruction
 	extra := func(pkg string) bool {
-		return in.Catalog.DotnetChiseledHas(pkg, true) || healthOnly(in, pkg) || strings.HasPrefix(pkg, "libicu")
+		return in.Catalog.DotnetChiseledHas(pkg, true) || in.OnlyForHealthcheck(pkg) || strings.HasPrefix(pkg, "libicu")
 	}
 	for _, st := range in.Chain {
 		for _, ins := range st.All(dockerfile.KindRun) {
@@ -410,7 +410,7 @@ func (c *conv) whyRemovable(ins *dockerfile.Instruction) string {
 				}
 				for _, pkg := range pos[i+1:] {
 					switch {
-					case healthOnly(in, pkg):
+					case in.OnlyForHealthcheck(pkg):
 						health = append(health, pkg)
 					case in.Catalog.DotnetNeedsExtra(pkg) || strings.HasPrefix(pkg, "libicu"):
 						extra = append(extra, pkg)
@@ -439,19 +439,6 @@ func (c *conv) whyRemovable(ins *dockerfile.Instruction) string {
 		return "the chiseled image does not need it"
 	}
 	return strings.Join(why, "; ")
-}
-
-// healthOnly reports whether curl/wget serve only the HEALTHCHECK.
-func healthOnly(in *convert.Input, tool string) bool {
-	if tool != "curl" && tool != "wget" {
-		return false
-	}
-	for _, st := range in.Chain {
-		if hc := st.Last(dockerfile.KindHealthcheck); hc != nil && strings.Contains(hc.Original, tool) {
-			return true
-		}
-	}
-	return false
 }
 
 // chooseExtra decides whether the app needs ICU and time zones.
@@ -598,37 +585,12 @@ func (c *conv) inPlace(removable []*dockerfile.Instruction) (*convert.Result, er
 	// The command: ENTRYPOINT in exec form (the image's own is dotnet).
 	ep, cmd := c.command(func(s string) string { return s })
 	kw := func(k string) string { return convert.Keyword(in.File, k) }
-	sameExec := func(ins *dockerfile.Instruction, words []string) bool {
-		if ins == nil || ins.Exec.Shell || len(ins.Exec.Args) != len(words) {
-			return false
-		}
-		for i := range words {
-			if ins.Exec.Args[i] != words[i] {
-				return false
-			}
-		}
-		return true
-	}
-	if !sameExec(rt.Entrypoint, ep) || (cmd == nil) != (rt.Cmd == nil) || (cmd != nil && !sameExec(rt.Cmd, cmd)) {
+	if !convert.IsExec(rt.Entrypoint, ep) || (cmd == nil) != (rt.Cmd == nil) || (cmd != nil && !convert.IsExec(rt.Cmd, cmd)) {
 		lines := []string{kw("ENTRYPOINT") + " " + convert.ExecForm(ep)}
 		if cmd != nil {
 			lines = append(lines, kw("CMD")+" "+convert.ExecForm(cmd))
 		}
-		var last, other *dockerfile.Instruction
-		for _, ins := range []*dockerfile.Instruction{rt.Entrypoint, rt.Cmd} {
-			if ins == nil {
-				continue
-			}
-			if last == nil || ins.StartLine > last.StartLine {
-				other, last = last, ins
-			} else {
-				other = ins
-			}
-		}
-		ed.Replace(last, strings.Join(lines, "\n"))
-		if other != nil {
-			ed.Delete(other)
-		}
+		ed.ReplaceCommand(in.Target, rt.Entrypoint, rt.Cmd, strings.Join(lines, "\n"))
 		c.noteCommand()
 	}
 	return p.Text(c.image)

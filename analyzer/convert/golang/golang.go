@@ -305,7 +305,7 @@ func convertGo(in *convert.Input) (*convert.Result, error) {
 		p.Note(convert.Risk, "consider `go build -trimpath -ldflags=\"-s -w\"` for a reproducible, about 25%% smaller binary")
 	}
 	spec := convert.BinarySpec{Image: image, Located: loc, Program: prog,
-		RemovablePackage: func(pkg string) bool { return onlyForHealthcheck(in, pkg) }}
+		RemovablePackage: func(pkg string) bool { return in.OnlyForHealthcheck(pkg) }}
 	spec.ExtraCopies = runtimeFiles(in, p, loc)
 	return p.ConvertBinary(spec)
 }
@@ -331,7 +331,7 @@ func runtimeToolsDecline(in *convert.Input) *convert.Result {
 			s := in.Script(rc.Instruction)
 			for _, ai := range s.AptInstalls() {
 				for _, pkg := range ai.Packages {
-					if in.Catalog.IsRuntimeTool(pkg) && !onlyForHealthcheck(in, pkg) {
+					if in.Catalog.IsRuntimeTool(pkg) && !in.OnlyForHealthcheck(pkg) {
 						return convert.Declinef([]string{
 							"if the application does not run " + pkg + " at run time, remove the install and run `distill fix` again",
 							"keep debian:trixie-slim as the runtime in a multi-stage build",
@@ -342,19 +342,6 @@ func runtimeToolsDecline(in *convert.Input) *convert.Result {
 		}
 	}
 	return nil
-}
-
-// onlyForHealthcheck reports whether a tool is used by HEALTHCHECK only.
-func onlyForHealthcheck(in *convert.Input, tool string) bool {
-	if tool != "curl" && tool != "wget" {
-		return false
-	}
-	for _, st := range in.Chain {
-		if hc := st.Last(dockerfile.KindHealthcheck); hc != nil && strings.Contains(hc.Original, tool) {
-			return true
-		}
-	}
-	return false
 }
 
 // runtimeDirs are directories a Go web application commonly reads at run

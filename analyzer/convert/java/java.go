@@ -1031,7 +1031,7 @@ func (c *conv) analyseRuns() runAnalysis {
 	var ra runAnalysis
 	in := c.in
 	healthOnly := func(pkg string) bool {
-		return onlyForHealthcheck(in, pkg) || (c.l != nil && c.l.Wrapper != "" && pkg == c.l.Wrapper)
+		return in.OnlyForHealthcheck(pkg) || (c.l != nil && c.l.Wrapper != "" && pkg == c.l.Wrapper)
 	}
 	// A JRE/JDK package is replaced by the distroless image's own JRE.
 	extra := func(pkg string) bool {
@@ -1185,24 +1185,6 @@ func usedLater(pkg string, programs []string) bool {
 	return false
 }
 
-// onlyForHealthcheck reports whether a tool is used by HEALTHCHECK only.
-func onlyForHealthcheck(in *convert.Input, tool string) bool {
-	if tool != "curl" && tool != "wget" {
-		return false
-	}
-	for _, st := range in.Chain {
-		if hc := st.Last(dockerfile.KindHealthcheck); hc != nil && strings.Contains(hc.Original, tool) {
-			for _, rc := range in.Commands(in.Chain...) {
-				if rc.Is(tool) {
-					return false
-				}
-			}
-			return true
-		}
-	}
-	return false
-}
-
 // canStayInPlace reports whether the shipped stage can simply move onto the
 // distroless image: one stage, only removable RUNs, nothing needing a
 // shell, volumes prepared for the nonroot user.
@@ -1329,7 +1311,7 @@ func (c *conv) whyRemovable(ins *dockerfile.Instruction) string {
 					wrapper = appendUnique(wrapper, pkg)
 				case jrePackage.MatchString(pkg):
 					jre = appendUnique(jre, pkg)
-				case onlyForHealthcheck(in, pkg):
+				case in.OnlyForHealthcheck(pkg):
 					health = appendUnique(health, pkg)
 				default:
 					already = appendUnique(already, pkg)
@@ -1406,23 +1388,12 @@ func (c *conv) emitCommand(ep, cmd []string) {
 	for _, kv := range c.env {
 		envLines = append(envLines, kw("ENV")+" "+kv.Key+"="+convert.QuoteEnv(kv.Value))
 	}
-	same := func(ins *dockerfile.Instruction, words []string) bool {
-		if ins == nil || ins.Exec.Shell || len(ins.Exec.Args) != len(words) {
-			return false
-		}
-		for i := range words {
-			if ins.Exec.Args[i] != words[i] {
-				return false
-			}
-		}
-		return true
-	}
 	rt := c.rt
 	var lines []string
 	lines = append(lines, envLines...)
 	changed := len(envLines) > 0
 	if ep != nil {
-		if !same(rt.Entrypoint, ep) {
+		if !convert.IsExec(rt.Entrypoint, ep) {
 			changed = true
 		}
 		lines = append(lines, kw("ENTRYPOINT")+" "+convert.ExecForm(ep))
@@ -1430,7 +1401,7 @@ func (c *conv) emitCommand(ep, cmd []string) {
 		changed = true
 	}
 	if cmd != nil {
-		if !same(rt.Cmd, cmd) {
+		if !convert.IsExec(rt.Cmd, cmd) {
 			changed = true
 		}
 		lines = append(lines, kw("CMD")+" "+convert.ExecForm(cmd))
@@ -1440,28 +1411,15 @@ func (c *conv) emitCommand(ep, cmd []string) {
 	if !changed {
 		return
 	}
-	// Replace the later of ENTRYPOINT/CMD with the new lines and delete
-	// the other one.
-	var last, other *dockerfile.Instruction
-	for _, ins := range []*dockerfile.Instruction{rt.Entrypoint, rt.Cmd} {
+	// Only the shipped stage's own ENTRYPOINT/CMD are edited; inherited
+	// ones are overridden by the new lines.
+	inTarget := func(ins *dockerfile.Instruction) *dockerfile.Instruction {
 		if ins == nil || ins.Stage != in.Target {
-			continue
+			return nil
 		}
-		if last == nil || ins.StartLine > last.StartLine {
-			other, last = last, ins
-		} else {
-			other = ins
-		}
+		return ins
 	}
-	text := strings.Join(lines, "\n")
-	if last == nil {
-		ed.InsertAfter(in.Target.Instructions[len(in.Target.Instructions)-1], text)
-	} else {
-		ed.Replace(last, text)
-	}
-	if other != nil {
-		ed.Delete(other)
-	}
+	ed.ReplaceCommand(in.Target, inTarget(rt.Entrypoint), inTarget(rt.Cmd), strings.Join(lines, "\n"))
 	c.noteCommand(ep, cmd)
 }
 
@@ -1477,7 +1435,7 @@ func (c *conv) noteCommand(ep, cmd []string) {
 	if ep == nil {
 		if l.Entrypoint != nil && !l.PassArgs && !c.root.IsDistroless() {
 			p.Note(convert.Change, "ENTRYPOINT is replaced by CMD [%q]: the distroless image's own ENTRYPOINT is `%s`", c.jar, c.imageEntrypoint())
-		} else if !c.root.IsDistroless() || !sameWords(l.Cmd, cmd) {
+		} else if !c.root.IsDistroless() || !convert.IsExec(l.Cmd, cmd) {
 			p.Note(convert.Change, "CMD names only the jar (%s): the distroless image's ENTRYPOINT is `%s`", c.jar, c.imageEntrypoint())
 		}
 	} else if l.Java != "java" {
@@ -1490,18 +1448,6 @@ func (c *conv) noteCommand(ep, cmd []string) {
 	if l.PassArgs && l.Shell {
 		p.Note(convert.Change, "the ENTRYPOINT starts java directly and still receives `docker run` arguments, as the \"$@\" forwarding did")
 	}
-}
-
-func sameWords(ins *dockerfile.Instruction, words []string) bool {
-	if ins == nil || ins.Exec.Shell || len(ins.Exec.Args) != len(words) {
-		return false
-	}
-	for i := range words {
-		if ins.Exec.Args[i] != words[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // noteSetcap explains what losing the JVM's file capability means.

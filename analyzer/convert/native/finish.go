@@ -377,7 +377,7 @@ func checkRuntime(in *convert.Input, p *convert.Plan, t Target) (func(string) bo
 			// Part of a build in the shipped stage; it stays in the build
 			// stage. Tools installed with the compilers are gone at run
 			// time.
-			if cat.IsRuntimeTool(name) && !onlyForHealthcheck(in, name) {
+			if cat.IsRuntimeTool(name) && !in.OnlyForHealthcheck(name) {
 				buildExtras = appendUnique(buildExtras, name)
 			}
 			continue
@@ -395,7 +395,7 @@ func checkRuntime(in *convert.Input, p *convert.Plan, t Target) (func(string) bo
 			return nil, libraryDecline(in, t, name, lib.Name, pi.Instr.StartLine)
 		case cat.InDistroless(name) || cat.IsStaticRemovable(name):
 			removable[name] = true
-		case cat.IsRuntimeTool(name) && onlyForHealthcheck(in, name):
+		case cat.IsRuntimeTool(name) && in.OnlyForHealthcheck(name):
 			removable[name] = true
 		case cat.IsRuntimeTool(name):
 			return nil, convert.Declinef([]string{
@@ -452,20 +452,6 @@ func LibraryAlternatives(in *convert.Input, t Target) []string {
 		fmt.Sprintf("copy the library's exact .so closure (ldd in a %s builder) into the image by hand — the files and their dependencies must come from Debian %d", codename, t.Debian),
 		"keep debian:" + codename + "-slim with the runtime package as the final image",
 	}
-}
-
-// onlyForHealthcheck reports whether curl or wget is only used by the
-// image's HEALTHCHECK.
-func onlyForHealthcheck(in *convert.Input, tool string) bool {
-	if tool != "curl" && tool != "wget" {
-		return false
-	}
-	for _, st := range in.Chain {
-		if hc := st.Last(dockerfile.KindHealthcheck); hc != nil && strings.Contains(hc.Original, tool) {
-			return true
-		}
-	}
-	return false
 }
 
 func appendUnique(list []string, s string) []string {

@@ -671,7 +671,7 @@ func (c *conv) dropInitInstalls() {
 		done[d] = true
 	}
 	extra := func(pkg string) bool {
-		return contains(in.Catalog.Node.InitWrappers, pkg) || ((pkg == "curl" || pkg == "wget") && onlyForHealthcheck(in, pkg))
+		return contains(in.Catalog.Node.InitWrappers, pkg) || ((pkg == "curl" || pkg == "wget") && in.OnlyForHealthcheck(pkg))
 	}
 	for _, ins := range in.Target.All(dockerfile.KindRun) {
 		if done[ins] || !in.RemovableRunWith(ins, extra) {

@@ -346,23 +346,13 @@ func (c *conv) harmlessPackage(pkg string) bool {
 		return contains(c.in.Catalog.Node.LinkedDevPackages, pkg)
 	case cat.InDistroless(pkg), cat.IsToolchainPackage(pkg), contains(cat.Node.InitWrappers, pkg):
 		return true
-	case (pkg == "curl" || pkg == "wget") && onlyForHealthcheck(c.in, pkg):
+	case (pkg == "curl" || pkg == "wget") && c.in.OnlyForHealthcheck(pkg):
 		return true
 	case pkg == "python3" || pkg == "python3-minimal" || pkg == "libc6-compat" || pkg == "gcompat" || pkg == "build-base" || pkg == "musl-dev":
 		return true
 	case pkg == "libcap2-bin" || pkg == "libcap":
 		// Provides setcap, which runs at build time (noted).
 		return c.in.HasCommand(c.in.Chain, "setcap")
-	}
-	return false
-}
-
-// onlyForHealthcheck reports whether a tool is used by HEALTHCHECK only.
-func onlyForHealthcheck(in *convert.Input, tool string) bool {
-	for _, st := range in.Chain {
-		if hc := st.Last(dockerfile.KindHealthcheck); hc != nil && strings.Contains(hc.Original, tool) {
-			return true
-		}
 	}
 	return false
 }

@@ -732,7 +732,7 @@ func contextCandidates(name, workdir string) []string {
 // python3 image lacks, and shipped stages that install runtime packages.
 func (s *state) systemPackages() *convert.Result {
 	in := s.in
-	hc := func(pkg string) bool { return onlyForHealthcheck(in, pkg) }
+	hc := func(pkg string) bool { return in.OnlyForHealthcheck(pkg) }
 	for _, st := range in.Reachable() {
 		for _, rc := range in.Commands(st) {
 			sc := in.Script(rc.Instruction)
@@ -776,19 +776,6 @@ func (s *state) systemPackages() *convert.Result {
 		}
 	}
 	return nil
-}
-
-// onlyForHealthcheck reports whether curl/wget is used by HEALTHCHECK only.
-func onlyForHealthcheck(in *convert.Input, tool string) bool {
-	if tool != "curl" && tool != "wget" {
-		return false
-	}
-	for _, st := range in.Chain {
-		if hc := st.Last(dockerfile.KindHealthcheck); hc != nil && strings.Contains(hc.Original, tool) {
-			return true
-		}
-	}
-	return false
 }
 
 func truncate(s string, n int) string {

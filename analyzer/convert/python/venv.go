@@ -236,7 +236,7 @@ func (s *state) inPlaceCandidate() bool {
 	for _, ins := range t.Instructions {
 		switch ins.Kind {
 		case dockerfile.KindRun:
-			if !in.RemovableRunWith(ins, func(pkg string) bool { return onlyForHealthcheck(in, pkg) }) {
+			if !in.RemovableRunWith(ins, func(pkg string) bool { return in.OnlyForHealthcheck(pkg) }) {
 				return false
 			}
 		case dockerfile.KindOnbuild:
