@@ -337,17 +337,8 @@ func (p *Plan) binarySplit(spec BinarySpec) (*Result, error) {
 	} else {
 		fs.Cmd = prog.Cmd
 	}
-	fs.Args = in.ArgsUsed(strings.Join(fs.Copies, "\n") + envText(fs.Env))
 	p.notePrograms(prog)
 	return p.Finish(fs)
-}
-
-func envText(kvs []dockerfile.KeyValue) string {
-	var b strings.Builder
-	for _, kv := range kvs {
-		b.WriteString(" " + kv.Value)
-	}
-	return b.String()
 }
 
 // notePrograms adds the notes about the command's form.

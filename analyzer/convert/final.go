@@ -18,7 +18,9 @@ type FinalStage struct {
 	Comments []string
 	From     string
 	Name     string
-	// Args are ARG names to re-declare (ARGs end with their stage).
+	// Args are the ARG declarations ("NAME" or "NAME=default") to emit
+	// (ARGs end with their stage); Plan.Finish fills them in from the
+	// variables the stage's instructions use.
 	Args       []string
 	Workdir    string
 	Env        []dockerfile.KeyValue
@@ -183,32 +185,71 @@ func Keyword(f *dockerfile.File, k string) string {
 
 var argRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 
-// ArgsUsed returns the ARGs (stage or global) that text refers to, so the
-// final stage can re-declare them.
-func (in *Input) ArgsUsed(text string) []string {
-	declared := map[string]bool{}
+// argDeclarations returns the ARG lines' words ("NAME" or "NAME=default")
+// the final stage needs for the variables text refers to: an ARG is scoped
+// to its stage, so one the original declared with a default in the stage
+// that declares it must be declared again with that default, and a global
+// one again by name (which inherits the global default).
+func (in *Input) argDeclarations(text string) []string {
+	// Later declarations win; the shipped stage's own come last, so they
+	// win over a builder's.
+	declared := map[string]*argDecl{}
 	for _, m := range in.File.MetaArgs {
 		for _, d := range m.Arg.Defs {
-			declared[d.Name] = true
+			declared[d.Name] = &argDecl{Name: d.Name}
 		}
 	}
-	for _, st := range in.Reachable() {
+	stages := append([]*dockerfile.Stage(nil), in.Reachable()...)
+	stages = append(stages, in.Target)
+	for _, st := range stages {
 		for _, a := range st.All(dockerfile.KindArg) {
 			for _, d := range a.Arg.Defs {
-				declared[d.Name] = true
+				prev := declared[d.Name]
+				switch {
+				case d.Default != nil:
+					declared[d.Name] = &argDecl{Name: d.Name, Default: d.Default}
+				case prev == nil:
+					declared[d.Name] = &argDecl{Name: d.Name}
+				}
 			}
 		}
 	}
 	seen := map[string]bool{}
 	var out []string
 	for _, m := range argRef.FindAllStringSubmatch(text, -1) {
-		if declared[m[1]] && !seen[m[1]] {
-			seen[m[1]] = true
-			out = append(out, m[1])
+		d := declared[m[1]]
+		if d == nil || seen[d.Name] {
+			continue
+		}
+		seen[d.Name] = true
+		if d.Default != nil {
+			out = append(out, d.Name+"="+QuoteEnv(*d.Default))
+		} else {
+			out = append(out, d.Name)
 		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// argDecl is an ARG the final stage re-declares.
+type argDecl struct {
+	Name    string
+	Default *string // nil: no default of its own (a global one is inherited)
+}
+
+// expandable is the text of the final stage's instructions in which
+// Docker expands variables (exec-form commands are not expanded).
+func (fs *FinalStage) expandable() string {
+	parts := []string{fs.Workdir, fs.User, fs.StopSignal}
+	for _, kv := range fs.Env {
+		parts = append(parts, kv.Value)
+	}
+	parts = append(parts, fs.Labels...)
+	parts = append(parts, fs.Copies...)
+	parts = append(parts, fs.Expose...)
+	parts = append(parts, fs.Volumes...)
+	return strings.Join(parts, "\n")
 }
 
 // Program is the command an image runs, split into ENTRYPOINT and CMD as

@@ -181,6 +181,7 @@ func (p *Plan) Finish(fs *FinalStage) (*Result, error) {
 	if p.InPlace {
 		return nil, fmt.Errorf("Finish called for an in-place plan")
 	}
+	fs.Args = p.In.argDeclarations(fs.expandable())
 	p.Editor.Append("\n" + fs.Render())
 	text, err := p.Editor.Text()
 	if err != nil {

@@ -752,7 +752,6 @@ func (c *conv) split() (*convert.Result, error) {
 	c.ports()
 	ep, cmd := c.command(func(s string) string { return convert.Absolute(wd, s) })
 	fs.Entrypoint, fs.Cmd = ep, cmd
-	fs.Args = in.ArgsUsed(strings.Join(fs.Copies, "\n"))
 	p.Note(convert.Change, why, p.BuilderRef, strings.Join(what, ", "))
 	c.noteCommand()
 	return p.Finish(fs)

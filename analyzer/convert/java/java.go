@@ -1545,7 +1545,6 @@ func (c *conv) split() (*convert.Result, error) {
 		fs.Entrypoint = ep
 	}
 	fs.Cmd = cmd
-	fs.Args = in.ArgsUsed(strings.Join(fs.Copies, "\n"))
 	var what []string
 	for _, cp := range copies {
 		what = append(what, cp.Path)

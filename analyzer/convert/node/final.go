@@ -421,7 +421,6 @@ func (c *conv) convertSplit(l *launch) (*convert.Result, error) {
 		fs.Cmd = l.Cmd
 	}
 	c.commandNote(l)
-	fs.Args = in.ArgsUsed(strings.Join(fs.Copies, "\n") + envText(fs.Env))
 	c.commonNotes(l)
 	return c.tidy(c.p.Finish(fs))
 }
@@ -431,14 +430,6 @@ func isAre(n int) string {
 		return "is"
 	}
 	return "are"
-}
-
-func envText(kvs []dockerfile.KeyValue) string {
-	var b strings.Builder
-	for _, kv := range kvs {
-		b.WriteString(" " + kv.Value)
-	}
-	return b.String()
 }
 
 // commandNote explains the new command.

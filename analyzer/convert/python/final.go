@@ -328,16 +328,7 @@ func (s *state) finishSplit(cmd *command) (*convert.Result, error) {
 		}
 	}
 	fs.Entrypoint, fs.Cmd = cmd.Entrypoint, cmd.Cmd
-	fs.Args = in.ArgsUsed(strings.Join(fs.Copies, "\n") + envText(fs.Env))
 	return p.Finish(fs)
-}
-
-func envText(kvs []dockerfile.KeyValue) string {
-	var b strings.Builder
-	for _, kv := range kvs {
-		b.WriteString(" " + kv.Value)
-	}
-	return b.String()
 }
 
 // finishInPlace rewrites the shipped stage, which only assembles files,
