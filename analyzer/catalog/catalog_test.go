@@ -1,6 +1,9 @@
 package catalog
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestCatalogLoads(t *testing.T) {
 	t.Parallel()
@@ -126,7 +129,7 @@ func TestNodePolicy(t *testing.T) {
 	// Every alias points to a major the catalog knows as current.
 	node := c.LookupImage("node")
 	for word, major := range c.Node.TagAliases {
-		if !contains(node.Current, major) && !c.NodeUpgradable(major) {
+		if !slices.Contains(node.Current, major) && !c.NodeUpgradable(major) {
 			t.Errorf("alias %s → %s is neither current nor upgradable", word, major)
 		}
 	}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -127,7 +128,9 @@ func (c *Catalog) RustSysCrate(name string) *RustSysCrate {
 
 // RustSafeSysCrate reports whether a -sys crate links nothing beyond the
 // cc image.
-func (c *Catalog) RustSafeSysCrate(name string) bool { return contains(c.Rust.SafeSysCrates, name) }
+func (c *Catalog) RustSafeSysCrate(name string) bool {
+	return slices.Contains(c.Rust.SafeSysCrates, name)
+}
 
 // RustBuildOnlyDev reports whether a -dev package is only used by Rust
 // build scripts (bindgen, protoc).

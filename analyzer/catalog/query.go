@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -431,30 +432,22 @@ func (c *Catalog) NodeNative(name string) *NativePackage {
 	return nil
 }
 
-// contains reports whether list holds s.
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // IsRuntimeTool reports whether a Debian package is a runtime tool
 // distroless lacks.
-func (c *Catalog) IsRuntimeTool(pkg string) bool { return contains(c.Packages.RuntimeTools, pkg) }
+func (c *Catalog) IsRuntimeTool(pkg string) bool {
+	return slices.Contains(c.Packages.RuntimeTools, pkg)
+}
 
 // IsToolchainPackage reports whether a Debian package is a build tool.
 func (c *Catalog) IsToolchainPackage(pkg string) bool {
-	return contains(c.Packages.Toolchain, pkg) || strings.HasSuffix(pkg, "-dev")
+	return slices.Contains(c.Packages.Toolchain, pkg) || strings.HasSuffix(pkg, "-dev")
 }
 
 // IsBuildPackage reports whether installing a Debian or Alpine package shows
 // that a stage compiles: a toolchain package that is not also a runtime
 // (nodejs) or a source fetcher (git).
 func (c *Catalog) IsBuildPackage(pkg string) bool {
-	if contains(c.Packages.ToolchainNotBuild, pkg) {
+	if slices.Contains(c.Packages.ToolchainNotBuild, pkg) {
 		return false
 	}
 	return c.IsToolchainPackage(pkg) || pkg == "build-base" || pkg == "musl-dev"
@@ -462,25 +455,27 @@ func (c *Catalog) IsBuildPackage(pkg string) bool {
 
 // InDistroless reports whether a package is already in every distroless
 // image (or in cc for the cc family).
-func (c *Catalog) InDistroless(pkg string) bool { return contains(c.Packages.InDistroless, pkg) }
+func (c *Catalog) InDistroless(pkg string) bool { return slices.Contains(c.Packages.InDistroless, pkg) }
 
 // IsSupervisor reports whether a program is a process supervisor.
-func (c *Catalog) IsSupervisor(prog string) bool { return contains(c.Supervisors, prog) }
+func (c *Catalog) IsSupervisor(prog string) bool { return slices.Contains(c.Supervisors, prog) }
 
 // PythonUpgradable reports whether a Python minor converts with a flagged
 // upgrade.
-func (c *Catalog) PythonUpgradable(minor string) bool { return contains(c.Python.Upgradable, minor) }
+func (c *Catalog) PythonUpgradable(minor string) bool {
+	return slices.Contains(c.Python.Upgradable, minor)
+}
 
 // NodeUpgradable reports whether a Node major converts with a flagged
 // upgrade.
-func (c *Catalog) NodeUpgradable(major string) bool { return contains(c.Node.Upgradable, major) }
+func (c *Catalog) NodeUpgradable(major string) bool { return slices.Contains(c.Node.Upgradable, major) }
 
 // JavaAvailable reports whether a Java major has a distroless image.
-func (c *Catalog) JavaAvailable(major string) bool { return contains(c.Java.Available, major) }
+func (c *Catalog) JavaAvailable(major string) bool { return slices.Contains(c.Java.Available, major) }
 
 // JavaUpgradable reports whether a Java major converts by moving to the
 // next available major (a flagged behaviour change).
-func (c *Catalog) JavaUpgradable(major string) bool { return contains(c.Java.Upgradable, major) }
+func (c *Catalog) JavaUpgradable(major string) bool { return slices.Contains(c.Java.Upgradable, major) }
 
 // JavaUpgradeTarget returns the smallest available Java major above major,
 // "" when none is.
@@ -496,31 +491,37 @@ func (c *Catalog) JavaUpgradeTarget(major string) string {
 
 // InJavaBase reports whether a package's files are already in
 // java-base-debianNN (and so in every javaNN image).
-func (c *Catalog) InJavaBase(pkg string) bool { return contains(c.Packages.InJavaBase, pkg) }
+func (c *Catalog) InJavaBase(pkg string) bool { return slices.Contains(c.Packages.InJavaBase, pkg) }
 
 // IsJavaServerScript reports whether a program starts a Java application
 // server through a shell script.
-func (c *Catalog) IsJavaServerScript(prog string) bool { return contains(c.Java.ServerScripts, prog) }
+func (c *Catalog) IsJavaServerScript(prog string) bool {
+	return slices.Contains(c.Java.ServerScripts, prog)
+}
 
 // DotnetSupported reports whether a .NET version ("8.0") has chiseled
 // images in the catalog.
-func (c *Catalog) DotnetSupported(version string) bool { return contains(c.Dotnet.Versions, version) }
+func (c *Catalog) DotnetSupported(version string) bool {
+	return slices.Contains(c.Dotnet.Versions, version)
+}
 
 // DotnetEOL reports whether a .NET version is out of support.
-func (c *Catalog) DotnetEOL(version string) bool { return contains(c.Dotnet.EOL, version) }
+func (c *Catalog) DotnetEOL(version string) bool { return slices.Contains(c.Dotnet.EOL, version) }
 
 // DotnetChiseledHas reports whether a package's files are in the chiseled
 // images (extra: in the -extra variants).
 func (c *Catalog) DotnetChiseledHas(pkg string, extra bool) bool {
-	return contains(c.Dotnet.ChiseledPackages, pkg) || (extra && contains(c.Dotnet.ExtraPackages, pkg))
+	return slices.Contains(c.Dotnet.ChiseledPackages, pkg) || (extra && slices.Contains(c.Dotnet.ExtraPackages, pkg))
 }
 
 // DotnetNeedsExtra reports whether a package is one only the -extra
 // chiseled variants have (ICU, tzdata).
-func (c *Catalog) DotnetNeedsExtra(pkg string) bool { return contains(c.Dotnet.ExtraPackages, pkg) }
+func (c *Catalog) DotnetNeedsExtra(pkg string) bool {
+	return slices.Contains(c.Dotnet.ExtraPackages, pkg)
+}
 
 // JavaDeclined reports whether a Java major is declined by policy.
-func (c *Catalog) JavaDeclined(major string) bool { return contains(c.Java.Declined, major) }
+func (c *Catalog) JavaDeclined(major string) bool { return slices.Contains(c.Java.Declined, major) }
 
 // Expand fills {placeholders} in a catalog template.
 func Expand(tmpl string, vars map[string]string) string {
@@ -615,8 +616,8 @@ func (c *Catalog) PythonBuilder(minor string, debian int) string {
 // InPythonImage reports whether a Debian package is in python3-debian13
 // (itself, cc, base or static).
 func (c *Catalog) InPythonImage(pkg string) bool {
-	return contains(c.Packages.InDistroless, pkg) || contains(c.Packages.InCC, pkg) ||
-		contains(c.Packages.InDebian13Base, pkg) || contains(c.Python.RuntimePackages, pkg)
+	return slices.Contains(c.Packages.InDistroless, pkg) || slices.Contains(c.Packages.InCC, pkg) ||
+		slices.Contains(c.Packages.InDebian13Base, pkg) || slices.Contains(c.Python.RuntimePackages, pkg)
 }
 
 // PythonBuildPackageOK reports whether a package installed in a Python
@@ -626,11 +627,11 @@ func (c *Catalog) PythonBuildPackageOK(pkg string) bool {
 	if !strings.HasSuffix(pkg, "-dev") {
 		return true
 	}
-	return contains(c.Python.BuildPackagesOK, pkg)
+	return slices.Contains(c.Python.BuildPackagesOK, pkg)
 }
 
 // IsDevMarker reports whether a word (a requirements file name part, an
 // extra, a dependency group) marks development-only dependencies.
 func (c *Catalog) IsDevMarker(word string) bool {
-	return contains(c.DevMarkers, strings.ToLower(word))
+	return slices.Contains(c.DevMarkers, strings.ToLower(word))
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/analysis"
@@ -330,7 +331,7 @@ func adviseVersioned(a *advice, lang string, ref func(runtime, version string) s
 	case lang == "java" && cat.JavaDeclined(v):
 		a.Reason = "there is no maintained distroless image for Java " + v + " (only " + strings.Join(available, ", ") + "), and apps on it often break on newer JVMs"
 		a.Alternative = "an Eclipse Temurin " + v + " JRE image, Chainguard's jre, or a jlink'd runtime on java-base-debian13"
-	case lang == "java" && contains(cat.Java.Upgradable, v):
+	case lang == "java" && slices.Contains(cat.Java.Upgradable, v):
 		for _, x := range available {
 			if catalog.CompareVersions(x, v) >= 0 {
 				a.Fits = true
@@ -358,15 +359,6 @@ func adviseVersioned(a *advice, lang string, ref func(runtime, version string) s
 		a.Reason = "there is no distroless image for " + name + " " + v + " (only " + strings.Join(available, ", ") + ")"
 		a.Alternative = "an official JRE image for " + name + " " + v
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func langName(lang string) string {

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/analysis"
@@ -288,7 +289,7 @@ func finalRuns(p *analysis.Pass, lang string) bool {
 	prog := path.Base(words[0])
 	switch lang {
 	case "python":
-		return pythonProg.MatchString(prog) || contains(cat.Python.Servers, prog) || strings.Contains(words[0], "venv/bin/")
+		return pythonProg.MatchString(prog) || slices.Contains(cat.Python.Servers, prog) || strings.Contains(words[0], "venv/bin/")
 	case "node":
 		return prog == "node" || prog == "nodejs"
 	}

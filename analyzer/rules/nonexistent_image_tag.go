@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -93,7 +94,7 @@ func tagHint(im *catalog.Image, tag string) string {
 	v := catalog.TagVersion(tag)
 	if im.Name == "golang" && catalog.HasWord(tag, "slim") {
 		hint := "drop -slim and pick a variant: golang:" + v + "-trixie, -bookworm or -alpine"
-		if v != "" && len(im.Current) > 0 && !contains(im.Current, catalog.Minor(v)) {
+		if v != "" && len(im.Current) > 0 && !slices.Contains(im.Current, catalog.Minor(v)) {
 			hint += "; Go " + v + " is not a supported release (current: " + strings.Join(im.Current, ", ") + ")"
 		}
 		return hint

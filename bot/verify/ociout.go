@@ -87,6 +87,13 @@ func (o *ociReceiver) image(platform string) (v1.Image, error) {
 	return img, nil
 }
 
+// ImageFromIndex returns the image an OCI index (as BuildKit's OCI exporter
+// writes it) holds for the platform want (nil: the first one), descending
+// into nested indexes and skipping attestation manifests.
+func ImageFromIndex(idx v1.ImageIndex, want *v1.Platform) (v1.Image, error) {
+	return pickImage(idx, want, 0)
+}
+
 func pickImage(idx v1.ImageIndex, want *v1.Platform, depth int) (v1.Image, error) {
 	if depth > 4 {
 		return nil, errors.New("OCI index nesting too deep")

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -52,7 +53,7 @@ read errors.`,
 }
 
 func runCheck(cmd *cobra.Command, o checkOptions, args []string) error {
-	if !contains(report.Formats, o.format) {
+	if !slices.Contains(report.Formats, o.format) {
 		return usageErrorf("unknown --format %q (want %s)", o.format, strings.Join(report.Formats, ", "))
 	}
 	cfg, err := loadConfig(o.config)
@@ -66,7 +67,7 @@ func runCheck(cmd *cobra.Command, o checkOptions, args []string) error {
 	if threshold == "" {
 		threshold = "warning"
 	}
-	if !contains([]string{"error", "warning", "info", "none"}, threshold) {
+	if !slices.Contains([]string{"error", "warning", "info", "none"}, threshold) {
 		return usageErrorf("unknown --fail-on %q (want error, warning, info or none)", threshold)
 	}
 	buildArgs, err := parseBuildArgs(o.buildArgs)
@@ -195,13 +196,4 @@ func parseBuildArgs(kvs []string) (map[string]string, error) {
 		out[k] = v
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/distill-bot/distill/analyzer/catalog"
 )
 
 // project is what the recipe learns from a Maven or Gradle build file:
@@ -405,7 +407,7 @@ func parseGradle(build, props []byte, name, dir string) *project {
 		p.Archives = append(p.Archives, archive{Name: bootName, Runnable: true})
 		// Spring Boot 2.5+ keeps the plain jar as <name>-plain.jar unless
 		// the jar task is disabled; earlier versions disabled it.
-		older := boot[1] != "" && versionBefore(boot[1], "2.5")
+		older := boot[1] != "" && catalog.CompareVersions(boot[1], "2.5") < 0
 		if !plainDisabled && !older {
 			p.Archives = append(p.Archives, archive{Name: stem + "-plain" + ext})
 		}
@@ -540,24 +542,6 @@ func stripGradleComments(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// versionBefore reports whether a dotted version is below another.
-func versionBefore(v, than string) bool {
-	as, bs := strings.Split(v, "."), strings.Split(than, ".")
-	for i := 0; i < len(as) || i < len(bs); i++ {
-		var x, y int
-		if i < len(as) {
-			x, _ = strconv.Atoi(as[i])
-		}
-		if i < len(bs) {
-			y, _ = strconv.Atoi(bs[i])
-		}
-		if x != y {
-			return x < y
-		}
-	}
-	return false
 }
 
 var gradleInclude = regexp.MustCompile(`['"]:?([\w\-./:]+)['"]`)

@@ -19,6 +19,7 @@ package java
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/catalog"
@@ -1525,7 +1526,7 @@ func (c *conv) split() (*convert.Result, error) {
 	var mk []string
 	for _, v := range c.rt.Volumes {
 		v = path.Clean(v)
-		if !in.Options.NonRoot || strings.Contains(v, "$") || c.createdInChain(v) || contains(c.runs.writable, v) || contains(in.Catalog.Distroless.WritableDirs, v) {
+		if !in.Options.NonRoot || strings.Contains(v, "$") || c.createdInChain(v) || slices.Contains(c.runs.writable, v) || slices.Contains(in.Catalog.Distroless.WritableDirs, v) {
 			continue
 		}
 		mk = append(mk, v)
@@ -1614,7 +1615,7 @@ func (c *conv) splitCopies() ([]convert.CopySpec, *convert.Result) {
 			}
 		}
 	case l.mode() == "jar":
-		if c.proj != nil && c.proj.Known && contains(c.proj.runnable(), path.Base(c.jar)) || c.builtByJarTool() {
+		if c.proj != nil && c.proj.Known && slices.Contains(c.proj.runnable(), path.Base(c.jar)) || c.builtByJarTool() {
 			add(c.jar)
 		} else {
 			dir := path.Dir(c.jar)
@@ -1662,7 +1663,7 @@ func (c *conv) splitCopies() ([]convert.CopySpec, *convert.Result) {
 		}
 	}
 	for _, v := range c.rt.Volumes {
-		if !strings.Contains(v, "$") && !contains(in.Catalog.Distroless.WritableDirs, path.Clean(v)) {
+		if !strings.Contains(v, "$") && !slices.Contains(in.Catalog.Distroless.WritableDirs, path.Clean(v)) {
 			writable = append(writable, path.Clean(v))
 		}
 	}
@@ -1798,15 +1799,6 @@ func (c *conv) createdInChain(f string) bool {
 					return true
 				}
 			}
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
 		}
 	}
 	return false

@@ -3,6 +3,7 @@ package native
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/convert"
@@ -195,7 +196,7 @@ func (r *recognizer) recognize(s Step) []Output {
 			}
 		}
 		out := []Output{{Path: dir, Dir: true, Build: b}}
-		if contains(pos, "install") {
+		if slices.Contains(pos, "install") {
 			prefix := r.stagePrefix(s.Stage)
 			if v, ok := vars["PREFIX"]; ok {
 				prefix = v
@@ -264,7 +265,7 @@ func (r *recognizer) recognize(s Step) []Output {
 		b.Kind = "ninja"
 		r.inherit(b, dir)
 		out := []Output{{Path: dir, Dir: true, Build: b}}
-		if contains(c.Positionals("-C", "-j", "-f", "-l", "-k", "-t", "-d", "-w"), "install") {
+		if slices.Contains(c.Positionals("-C", "-j", "-f", "-l", "-k", "-t", "-d", "-w"), "install") {
 			out = append(out, installDirs("", r.stagePrefix(s.Stage), b)...)
 		}
 		return out
@@ -360,7 +361,7 @@ func (r *recognizer) compile(s Step, b *cBuild, lang string) []Output {
 	}
 	b.flagsOf(c.Args)
 	b.envFlags(s, nil)
-	if contains(b.Links, "stdc++") {
+	if slices.Contains(b.Links, "stdc++") {
 		b.Lang = "c++"
 	}
 	if out == "" {
@@ -371,13 +372,4 @@ func (r *recognizer) compile(s Step, b *cBuild, lang string) []Output {
 		return nil
 	}
 	return []Output{{Path: p, Build: b}}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

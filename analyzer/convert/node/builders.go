@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/catalog"
@@ -339,7 +340,7 @@ func (c *conv) leaveAlpine(root *dockerfile.Stage) *convert.Result {
 					alpine = true
 					for _, p := range apkPackages(cmd.Args) {
 						p, _, _ = strings.Cut(p, "=")
-						if !contains(in.Catalog.Node.AlpineBuildPackages, p) && !in.Catalog.InDistroless(p) {
+						if !slices.Contains(in.Catalog.Node.AlpineBuildPackages, p) && !in.Catalog.InDistroless(p) {
 							return alpineDecline(ins, root)
 						}
 					}

@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/convert"
@@ -590,7 +591,7 @@ func (c *conv) finalStage() *convert.FinalStage {
 	n := len(c.p.Notes)
 	fs := c.p.FinalStage(c.image)
 	u, _, _ := strings.Cut(c.rt.User, ":")
-	if contains(c.in.Catalog.Node.ImageUsers, u) && u != "root" {
+	if slices.Contains(c.in.Catalog.Node.ImageUsers, u) && u != "root" {
 		for i := n; i < len(c.p.Notes); i++ {
 			if strings.HasPrefix(c.p.Notes[i].Text, "USER "+c.rt.User+" ") {
 				c.p.Notes[i].Text = fmt.Sprintf("USER %s is the node image's own user, which distroless does not have; the app now runs as uid 65532 (nonroot), and files it writes must be owned by 65532", c.rt.User)
@@ -662,7 +663,7 @@ func (c *conv) dropInitInstalls() {
 		done[d] = true
 	}
 	extra := func(pkg string) bool {
-		return contains(in.Catalog.Node.InitWrappers, pkg) || ((pkg == "curl" || pkg == "wget") && in.OnlyForHealthcheck(pkg))
+		return slices.Contains(in.Catalog.Node.InitWrappers, pkg) || ((pkg == "curl" || pkg == "wget") && in.OnlyForHealthcheck(pkg))
 	}
 	for _, ins := range in.Target.All(dockerfile.KindRun) {
 		if done[ins] || !in.RemovableRunWith(ins, extra) {
@@ -746,7 +747,7 @@ func (c *conv) movedEnvLine(ins *dockerfile.Instruction) string {
 	var parts []string
 	for _, kv := range ins.KeyValues.Pairs {
 		v := kv.Value
-		if contains(c.portEnv, kv.Key) {
+		if slices.Contains(c.portEnv, kv.Key) {
 			if m, ok := c.portMap[strings.Trim(v, `"'`)]; ok {
 				v, changed = m, true
 			}

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -343,8 +344,8 @@ func (c *conv) harmlessPackage(pkg string) bool {
 	case strings.HasPrefix(pkg, "lib") && strings.HasSuffix(pkg, "-dev"):
 		// Headers of a library native addons link against: the library
 		// must be in the image at run time.
-		return contains(c.in.Catalog.Node.LinkedDevPackages, pkg)
-	case cat.InDistroless(pkg), cat.IsToolchainPackage(pkg), contains(cat.Node.InitWrappers, pkg):
+		return slices.Contains(c.in.Catalog.Node.LinkedDevPackages, pkg)
+	case cat.InDistroless(pkg), cat.IsToolchainPackage(pkg), slices.Contains(cat.Node.InitWrappers, pkg):
 		return true
 	case (pkg == "curl" || pkg == "wget") && c.in.OnlyForHealthcheck(pkg):
 		return true
@@ -379,15 +380,6 @@ func apkPackages(args []string) []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // inPlace reports whether the shipped stage only assembles files, so its
@@ -455,7 +447,7 @@ func (c *conv) checkNativeBuildLibs() *convert.Result {
 					}
 					for _, pkg := range ai.Packages {
 						pkg, _, _ = strings.Cut(pkg, "=")
-						if strings.HasPrefix(pkg, "lib") && strings.HasSuffix(pkg, "-dev") && !contains(c.in.Catalog.Node.LinkedDevPackages, pkg) {
+						if strings.HasPrefix(pkg, "lib") && strings.HasSuffix(pkg, "-dev") && !slices.Contains(c.in.Catalog.Node.LinkedDevPackages, pkg) {
 							lib := strings.TrimSuffix(strings.TrimPrefix(pkg, "lib"), "-dev")
 							return convert.Declinef([]string{
 								"if no dependency builds against " + pkg + ", remove the install and run `distill fix` again",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/convert"
@@ -99,7 +100,7 @@ func (c *conv) resolveLaunch(prog *convert.Program, distroless bool) (*launch, *
 			l.Cmd = append([]string{bin}, argv[1:]...)
 		}
 	default:
-		if c.in.Catalog.NodeBin(base) != nil || contains(c.in.Catalog.Node.DevRunners, base) || contains(c.in.Catalog.Node.ProcessManagers, base) {
+		if c.in.Catalog.NodeBin(base) != nil || slices.Contains(c.in.Catalog.Node.DevRunners, base) || slices.Contains(c.in.Catalog.Node.ProcessManagers, base) {
 			bin, d := c.resolveBin(base, argv[1:], ".")
 			if d != nil {
 				return nil, d
@@ -134,7 +135,7 @@ func (c *conv) resolveLaunch(prog *convert.Program, distroless bool) (*launch, *
 
 // stripInit removes an init wrapper (tini, dumb-init) and its options.
 func (c *conv) stripInit(words []string) ([]string, string) {
-	if len(words) == 0 || !contains(c.in.Catalog.Node.InitWrappers, path.Base(words[0])) {
+	if len(words) == 0 || !slices.Contains(c.in.Catalog.Node.InitWrappers, path.Base(words[0])) {
 		return words, ""
 	}
 	init := path.Base(words[0])
@@ -222,7 +223,7 @@ func (c *conv) checkPreload(spec string) *convert.Result {
 	} else {
 		pkg, _, _ = strings.Cut(pkg, "/")
 	}
-	if contains(registerRunners, pkg) {
+	if slices.Contains(registerRunners, pkg) {
 		return convert.Declinef(devRunnerAlternatives(c.pkg),
 			"node preloads %s, which compiles TypeScript or modern syntax at start-up; a production image should run the compiled JavaScript", spec)
 	}
@@ -529,11 +530,11 @@ func (c *conv) yarnBerry() (bool, string) {
 // runs. dir is the package directory relative to WORKDIR.
 func (c *conv) resolveBin(name string, args []string, dir string) (string, *convert.Result) {
 	cat := c.in.Catalog
-	if contains(cat.Node.ProcessManagers, name) || cat.IsSupervisor(name) {
+	if slices.Contains(cat.Node.ProcessManagers, name) || cat.IsSupervisor(name) {
 		return "", convert.Declinef([]string{"run one node process per container and let the orchestrator restart it: `CMD [\"node\", \"server.js\"]`"},
 			"the application starts under %s, a process manager: distroless runs one program and has no shell for the processes it would start", name)
 	}
-	if contains(cat.Node.DevRunners, name) {
+	if slices.Contains(cat.Node.DevRunners, name) {
 		return "", convert.Declinef(devRunnerAlternatives(c.pkg),
 			"the application starts with %s, a development tool that compiles or serves sources at start-up; a production image runs the built JavaScript with node", name)
 	}
@@ -556,7 +557,7 @@ func (c *conv) resolveBin(name string, args []string, dir string) (string, *conv
 			fmt.Sprintf("run the CLI's JavaScript file with node, e.g. `CMD [\"node\", \"node_modules/%s/<file from its package.json bin>\"]`, and run `distill fix` again", pkgName),
 		}, "the application starts with %s, a `#!/usr/bin/env node` script from node_modules/.bin; distroless has no /usr/bin/env and distill does not know which JavaScript file it runs", name)
 	}
-	if b != nil && len(b.Subcommands) > 0 && (len(args) == 0 || !contains(b.Subcommands, args[0])) {
+	if b != nil && len(b.Subcommands) > 0 && (len(args) == 0 || !slices.Contains(b.Subcommands, args[0])) {
 		sub := ""
 		if len(args) > 0 {
 			sub = " " + args[0]

@@ -1,6 +1,7 @@
 package rust
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -85,7 +86,7 @@ func readCargo(in *convert.Input) *cargoFacts {
 				f.Bins = append(f.Bins, m.Package.Name)
 			}
 			for _, b := range m.Bin {
-				if b.Name != "" && !contains(f.Bins, b.Name) {
+				if b.Name != "" && !slices.Contains(f.Bins, b.Name) {
 					f.Bins = append(f.Bins, b.Name)
 				}
 			}
@@ -265,15 +266,6 @@ func linksDynamically(in *convert.Input, f *cargoFacts, crate string) (bool, str
 		}
 	}
 	return true, ""
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // knownBins returns every binary a plain (non-workspace) package builds

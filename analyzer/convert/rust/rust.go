@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/distill-bot/distill/analyzer/catalog"
@@ -109,7 +110,7 @@ func parseCargo(c *shell.Command) (*cargoBuild, bool) {
 		if _, ok := flagValue(args, "--root"); ok {
 			b.Root, _ = flagValue(args, "--root")
 		}
-		if contains(args, "--debug") {
+		if slices.Contains(args, "--debug") {
 			b.Profile = "debug"
 		}
 	}
@@ -307,7 +308,7 @@ func convertRust(in *convert.Input) (*convert.Result, error) {
 		return native.CacheMountDecline(out, loc.Artifact.Path), nil
 	}
 	cb := out.Build.(*cargoBuild)
-	if bins, ok := facts.knownBins(in.Context); ok && out.Dir && !cb.Install && path.Dir(loc.Artifact.Path) == out.Path && !contains(bins, path.Base(loc.Artifact.Path)) {
+	if bins, ok := facts.knownBins(in.Context); ok && out.Dir && !cb.Install && path.Dir(loc.Artifact.Path) == out.Path && !slices.Contains(bins, path.Base(loc.Artifact.Path)) {
 		return convert.Declinef([]string{"copy target/<profile>/<name> with one of the binary names Cargo.toml defines, then run `distill fix` again"},
 			"the image runs %s, but Cargo.toml builds %s: `%s` does not produce a binary of that name", path.Base(loc.Artifact.Path), strings.Join(bins, ", "), cb.Text), nil
 	}

@@ -12,6 +12,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
+
+	"github.com/distill-bot/distill/bot/verify"
 )
 
 // cacheKey hashes a recipe description into a short, filesystem-safe key.
@@ -106,25 +108,5 @@ func readLayoutImage(dir string) (v1.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading layout %s: %w", dir, err)
 	}
-	return firstImage(idx)
-}
-
-func firstImage(idx v1.ImageIndex) (v1.Image, error) {
-	m, err := idx.IndexManifest()
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range m.Manifests {
-		switch {
-		case d.MediaType.IsImage():
-			return idx.Image(d.Digest)
-		case d.MediaType.IsIndex():
-			child, err := idx.ImageIndex(d.Digest)
-			if err != nil {
-				return nil, err
-			}
-			return firstImage(child)
-		}
-	}
-	return nil, fmt.Errorf("no image in index")
+	return verify.ImageFromIndex(idx, nil)
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/moby/buildkit/client"
 	"github.com/tonistiigi/fsutil"
+
+	"github.com/distill-bot/distill/bot/verify"
 )
 
 // BuildRequest describes one Dockerfile build.
@@ -139,28 +141,5 @@ func ReadLayout(dir string) (v1.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading OCI layout %s: %w", dir, err)
 	}
-	return imageFromIndex(idx)
-}
-
-func imageFromIndex(idx v1.ImageIndex) (v1.Image, error) {
-	m, err := idx.IndexManifest()
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range m.Manifests {
-		if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" {
-			continue
-		}
-		switch {
-		case d.MediaType.IsImage():
-			return idx.Image(d.Digest)
-		case d.MediaType.IsIndex():
-			child, err := idx.ImageIndex(d.Digest)
-			if err != nil {
-				return nil, err
-			}
-			return imageFromIndex(child)
-		}
-	}
-	return nil, fmt.Errorf("no image manifest in OCI layout")
+	return verify.ImageFromIndex(idx, nil)
 }
