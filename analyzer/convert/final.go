@@ -298,7 +298,7 @@ func (in *Input) ResolveProgram(rt *Runtime) (*Program, string) {
 		substituted := simpleVar.ReplaceAllStringFunc(line, func(m string) string {
 			name := simpleVar.FindStringSubmatch(m)[1]
 			if v, ok := rt.EnvValue(name); ok && !strings.Contains(v, "$") {
-				p.Substituted = appendUnique(p.Substituted, name)
+				p.Substituted = AppendUnique(p.Substituted, name)
 				return v
 			}
 			return m

@@ -44,7 +44,7 @@ func (in *Input) CollectRuntime() *Runtime {
 			case dockerfile.KindEnv:
 				for _, kv := range ins.KeyValues.Pairs {
 					if in.Catalog.IsBuildOnlyEnv(kv.Key) {
-						rt.BuildOnlyEnv = appendUnique(rt.BuildOnlyEnv, kv.Key)
+						rt.BuildOnlyEnv = AppendUnique(rt.BuildOnlyEnv, kv.Key)
 						continue
 					}
 					if i, ok := envIdx[kv.Key]; ok {
@@ -58,11 +58,11 @@ func (in *Input) CollectRuntime() *Runtime {
 				rt.Labels = append(rt.Labels, ins)
 			case dockerfile.KindExpose:
 				for _, p := range ins.Words {
-					rt.Expose = appendUnique(rt.Expose, p)
+					rt.Expose = AppendUnique(rt.Expose, p)
 				}
 			case dockerfile.KindVolume:
 				for _, v := range ins.Words {
-					rt.Volumes = appendUnique(rt.Volumes, v)
+					rt.Volumes = AppendUnique(rt.Volumes, v)
 				}
 			case dockerfile.KindStopSignal:
 				rt.StopSignal = ins.Value
@@ -97,7 +97,8 @@ func joinWorkdir(cur, next string) string {
 	return path.Join(cur, next)
 }
 
-func appendUnique(list []string, s string) []string {
+// AppendUnique appends s to list unless list already holds it.
+func AppendUnique(list []string, s string) []string {
 	for _, x := range list {
 		if x == s {
 			return list

@@ -149,7 +149,7 @@ func parseLaunch(rt *convert.Runtime, env func(string) (string, bool)) (*launch,
 				missing = name
 				return m
 			}
-			l.Substituted = appendUnique(l.Substituted, name)
+			l.Substituted = convert.AppendUnique(l.Substituted, name)
 			return v
 		})
 		if missing != "" {
@@ -316,15 +316,6 @@ func atoi(s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
-}
-
-func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }
 
 func truncate(s string, n int) string {

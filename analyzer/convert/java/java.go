@@ -1088,22 +1088,22 @@ func (c *conv) analyseRuns() runAnalysis {
 					}
 				case cmd.Is("mkdir"):
 					for _, d := range cmd.Positionals("-m", "--mode") {
-						ra.writable = appendUnique(ra.writable, convert.Absolute(wd, d))
+						ra.writable = convert.AppendUnique(ra.writable, convert.Absolute(wd, d))
 					}
 				case cmd.Is("chown"):
 					pos := cmd.Positionals("--from", "--reference")
 					if len(pos) > 1 {
 						for _, d := range pos[1:] {
-							ra.writable = appendUnique(ra.writable, convert.Absolute(wd, d))
+							ra.writable = convert.AppendUnique(ra.writable, convert.Absolute(wd, d))
 						}
 					}
 				case cmd.Is("curl"):
 					if o, ok := cmd.Flag("-o", "--output"); ok && o != "" {
-						ra.created = appendUnique(ra.created, convert.Absolute(wd, o))
+						ra.created = convert.AppendUnique(ra.created, convert.Absolute(wd, o))
 					}
 				case cmd.Is("wget"):
 					if o, ok := cmd.Flag("-O", "--output-document"); ok && o != "" && o != "-" {
-						ra.created = appendUnique(ra.created, convert.Absolute(wd, o))
+						ra.created = convert.AppendUnique(ra.created, convert.Absolute(wd, o))
 					}
 				case cmd.Is("chmod", "ln", "rm", "true", "set", "echo", "useradd", "adduser", "groupadd", "addgroup", "update-ca-certificates",
 					"mvn", "mvnw", "gradle", "gradlew", "javac", "jar", "kotlinc", "java", "cp", "mv", "unzip", "tar", "sh", "bash", "find", "ls", "cat", "test", "["):
@@ -1303,19 +1303,19 @@ func (c *conv) whyRemovable(ins *dockerfile.Instruction) string {
 	for _, cmd := range s.Commands {
 		switch {
 		case cmd.Is("useradd", "adduser", "addgroup", "groupadd"):
-			users = appendUnique(users, cmd.Base())
+			users = convert.AppendUnique(users, cmd.Base())
 		case cmd.Is("apt-get", "apt", "apk"):
 			for _, pkg := range installedPackages(cmd) {
 				switch {
 				case ins == c.runs.setcap && (pkg == "libcap2-bin" || pkg == "libcap"):
 				case c.l != nil && pkg == c.l.Wrapper:
-					wrapper = appendUnique(wrapper, pkg)
+					wrapper = convert.AppendUnique(wrapper, pkg)
 				case jrePackage.MatchString(pkg):
-					jre = appendUnique(jre, pkg)
+					jre = convert.AppendUnique(jre, pkg)
 				case in.OnlyForHealthcheck(pkg):
-					health = appendUnique(health, pkg)
+					health = convert.AppendUnique(health, pkg)
 				default:
-					already = appendUnique(already, pkg)
+					already = convert.AppendUnique(already, pkg)
 				}
 			}
 		}

@@ -81,10 +81,10 @@ func (b *cBuild) flagsOf(words []string) {
 		case w == "-fopenmp" || w == "-lgomp":
 			b.OpenMP = true
 		case w == "-l" && i+1 < len(words):
-			b.Links = appendUnique(b.Links, words[i+1])
+			b.Links = convert.AppendUnique(b.Links, words[i+1])
 			i++
 		case strings.HasPrefix(w, "-l") && len(w) > 2 && !strings.Contains(w, "$"):
-			b.Links = appendUnique(b.Links, w[2:])
+			b.Links = convert.AppendUnique(b.Links, w[2:])
 		case strings.HasPrefix(w, "-Wl,"):
 			for _, part := range strings.Split(w[4:], ",") {
 				if part == "-Bstatic" || part == "-static" {
@@ -95,7 +95,7 @@ func (b *cBuild) flagsOf(words []string) {
 		for _, m := range pkgConfigRE.FindAllStringSubmatch(w, -1) {
 			for _, f := range strings.Fields(m[1]) {
 				if !strings.HasPrefix(f, "-") {
-					b.PkgConfig = appendUnique(b.PkgConfig, f)
+					b.PkgConfig = convert.AppendUnique(b.PkgConfig, f)
 				}
 			}
 		}
@@ -324,7 +324,7 @@ func (r *recognizer) inherit(b *cBuild, dir string) {
 			b.Lang = conf.Lang
 		}
 		for _, l := range conf.Links {
-			b.Links = appendUnique(b.Links, l)
+			b.Links = convert.AppendUnique(b.Links, l)
 		}
 	}
 }

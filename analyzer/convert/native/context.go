@@ -157,7 +157,7 @@ func readSources(in *convert.Input, b *cBuild) sourceFacts {
 					continue
 				}
 				for _, m := range linkFlag.FindAllStringSubmatch(line, -1) {
-					tmp.Links = appendUnique(tmp.Links, m[1])
+					tmp.Links = convert.AppendUnique(tmp.Links, m[1])
 				}
 				tmp.flagsOf(strings.Fields(line))
 			}

@@ -378,7 +378,7 @@ func checkRuntime(in *convert.Input, p *convert.Plan, t Target) (func(string) bo
 			// stage. Tools installed with the compilers are gone at run
 			// time.
 			if cat.IsRuntimeTool(name) && !in.OnlyForHealthcheck(name) {
-				buildExtras = appendUnique(buildExtras, name)
+				buildExtras = convert.AppendUnique(buildExtras, name)
 			}
 			continue
 		}
@@ -452,13 +452,4 @@ func LibraryAlternatives(in *convert.Input, t Target) []string {
 		fmt.Sprintf("copy the library's exact .so closure (ldd in a %s builder) into the image by hand — the files and their dependencies must come from Debian %d", codename, t.Debian),
 		"keep debian:" + codename + "-slim with the runtime package as the final image",
 	}
-}
-
-func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }

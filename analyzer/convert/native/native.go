@@ -226,9 +226,9 @@ func describeCC(n Needs) string {
 		switch {
 		case x.Name == "glibc":
 		case x.Why != "" && x.Why != "C++":
-			names = appendUnique(names, x.Name+" ("+x.Why+")")
+			names = convert.AppendUnique(names, x.Name+" ("+x.Why+")")
 		default:
-			names = appendUnique(names, x.Name)
+			names = convert.AppendUnique(names, x.Name)
 		}
 	}
 	return strings.Join(names, ", ")

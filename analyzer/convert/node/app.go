@@ -197,7 +197,7 @@ func (c *conv) locateApp() *convert.Result {
 			continue
 		}
 		if d.file {
-			c.outside = appendUnique(c.outside, dst)
+			c.outside = convert.AppendUnique(c.outside, dst)
 			continue
 		}
 		literal := true
@@ -211,23 +211,14 @@ func (c *conv) locateApp() *convert.Result {
 			continue
 		}
 		if len(d.ins.Copy.Sources) == 1 && !strings.HasSuffix(d.ins.Copy.Dest, "/") {
-			c.outside = appendUnique(c.outside, dst)
+			c.outside = convert.AppendUnique(c.outside, dst)
 			continue
 		}
 		for _, s := range d.ins.Copy.Sources {
-			c.outside = appendUnique(c.outside, path.Join(dst, path.Base(path.Clean(s))))
+			c.outside = convert.AppendUnique(c.outside, path.Join(dst, path.Base(path.Clean(s))))
 		}
 	}
 	return nil
-}
-
-func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }
 
 // checkScriptLocation declines when the script node runs is neither in
@@ -291,7 +282,7 @@ func (c *conv) writableDirs() []string {
 					if inside(abs, c.appDir) {
 						c.chowned = true
 					} else if !strings.ContainsAny(p, "$*?") {
-						out = appendUnique(out, abs)
+						out = convert.AppendUnique(out, abs)
 					}
 				}
 			case rc.Is("mkdir") && !deleted[rc.Instruction]:
@@ -301,13 +292,13 @@ func (c *conv) writableDirs() []string {
 					if strings.ContainsAny(p, "$*?{") || inside(abs, c.appDir) || strings.Contains(abs, "node_modules") || (!sub && cacheDir(abs)) {
 						continue
 					}
-					out = appendUnique(out, abs)
+					out = convert.AppendUnique(out, abs)
 				}
 			}
 		}
 	}
 	for _, v := range c.rt.Volumes {
-		out = appendUnique(out, v)
+		out = convert.AppendUnique(out, v)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -167,7 +168,7 @@ func lockPackages(ctx *convert.RepoContext, name string) []requirement {
 		if p.Category != "" && p.Category != "main" {
 			continue
 		}
-		if len(p.Groups) > 0 && !containsStr(p.Groups, "main") {
+		if len(p.Groups) > 0 && !slices.Contains(p.Groups, "main") {
 			continue
 		}
 		out = append(out, requirement{Name: normalize(p.Name), Source: name})
@@ -245,15 +246,6 @@ func pythonVersionFile(ctx *convert.RepoContext) string {
 	return ""
 }
 
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // nativeProblem returns the first dependency that needs a system library
 // python3-debian13 does not have, with the fix.
 func nativeProblem(c *catalog.Catalog, reqs []requirement) (requirement, *catalog.NativePackage) {
@@ -267,7 +259,7 @@ func nativeProblem(c *catalog.Catalog, reqs []requirement) (requirement, *catalo
 			continue
 		}
 		if np.WhenExtraMissing != "" {
-			if containsStr(r.Extras, np.WhenExtraMissing) || names[r.Name+"-"+np.WhenExtraMissing] {
+			if slices.Contains(r.Extras, np.WhenExtraMissing) || names[r.Name+"-"+np.WhenExtraMissing] {
 				continue
 			}
 		}

@@ -3,6 +3,7 @@ package python
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -100,7 +101,7 @@ func (s *state) mapProgram(prog *convert.Program) (*command, *convert.Result) {
 	}
 	for _, ds := range in.Catalog.Python.DevServers {
 		for i, w := range argv {
-			if path.Base(w) == ds.Program && i+1 < len(argv) && containsStr(ds.Args, argv[i+1]) {
+			if path.Base(w) == ds.Program && i+1 < len(argv) && slices.Contains(ds.Args, argv[i+1]) {
 				s.p.Note(convert.Risk, "%s", ds.Advice)
 			}
 		}
@@ -153,7 +154,7 @@ func (s *state) isConsoleScript(a0 string) bool {
 			return true
 		}
 	}
-	return containsStr(s.in.Catalog.Python.Servers, b) || containsStr(s.proj.Scripts, b)
+	return slices.Contains(s.in.Catalog.Python.Servers, b) || slices.Contains(s.proj.Scripts, b)
 }
 
 // envWithoutBypass drops PATH entries that pointed to packages outside

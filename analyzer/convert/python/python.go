@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -55,7 +56,7 @@ func detect(in *convert.Input) bool {
 	}
 	if prog, why := in.ResolveProgram(in.CollectRuntime()); why == "" {
 		b := path.Base(prog.Argv()[0])
-		if pythonExe.MatchString(b) || b == "poetry" || b == "pipenv" || containsStr(in.Catalog.Python.Servers, b) {
+		if pythonExe.MatchString(b) || b == "poetry" || b == "pipenv" || slices.Contains(in.Catalog.Python.Servers, b) {
 			return true
 		}
 	}
@@ -220,7 +221,7 @@ func (s *state) platformDecline() *convert.Result {
 				continue
 			}
 			arch := parts[1]
-			if !containsStr(s.img.Archs, arch) {
+			if !slices.Contains(s.img.Archs, arch) {
 				return convert.Declinef([]string{"Chainguard's cgr.dev/chainguard/python (free tier: :latest only — pin by digest)", "a python:3.13-slim-trixie runtime in a multi-stage build"},
 					"the image is built for %s, but %s is published only for %s", p, s.in.DistrolessRef(s.img), strings.Join(s.img.Archs, ", "))
 			}
@@ -415,7 +416,7 @@ func positionalsAfter(args []string, valueFlags ...string) []string {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if strings.HasPrefix(a, "-") {
-			if containsStr(valueFlags, a) {
+			if slices.Contains(valueFlags, a) {
 				i++
 			}
 			continue
@@ -547,9 +548,9 @@ func (s *state) versionPolicy(lost string) *convert.Result {
 				"%s is Python %s and %s ships only Python %s; version changes are disabled in the configuration (images.allow_version_change).%s",
 				st.Base.Familiar(), minor, in.DistrolessRef(s.img), target, also)
 		case unversioned:
-			upgraded = appendUnique(upgraded, fmt.Sprintf("%s floats (it means Python %s today); the build is pinned to %s, the minor %s ships — code that needs %s-only features (or newer dependency releases) will not run", st.Base.Familiar(), minor, target, in.DistrolessRef(s.img), minor))
+			upgraded = convert.AppendUnique(upgraded, fmt.Sprintf("%s floats (it means Python %s today); the build is pinned to %s, the minor %s ships — code that needs %s-only features (or newer dependency releases) will not run", st.Base.Familiar(), minor, target, in.DistrolessRef(s.img), minor))
 		case in.Catalog.PythonUpgradable(minor):
-			upgraded = appendUnique(upgraded, fmt.Sprintf("%s (Python %s) is upgraded to Python %s, the only minor %s ships", st.Base.Familiar(), minor, target, in.DistrolessRef(s.img)))
+			upgraded = convert.AppendUnique(upgraded, fmt.Sprintf("%s (Python %s) is upgraded to Python %s, the only minor %s ships", st.Base.Familiar(), minor, target, in.DistrolessRef(s.img)))
 		default:
 			return convert.Declinef(alternatives, "%s is Python %s, which distill has no policy for; distroless ships only Python %s", st.Base.Familiar(), minor, target)
 		}
@@ -794,11 +795,4 @@ func derivesFrom(st, anc *dockerfile.Stage) bool {
 		}
 	}
 	return false
-}
-
-func appendUnique(list []string, x string) []string {
-	if containsStr(list, x) {
-		return list
-	}
-	return append(list, x)
 }
