@@ -208,7 +208,7 @@ func (p *Plan) ConvertBinary(spec BinarySpec) (*Result, error) {
 			inPlace = false
 		}
 	}
-	if inPlace && in.Options.NonRoot && !volumesPrepared(in, p.Runtime.Volumes) {
+	if inPlace && in.Options.NonRoot && !VolumesPrepared(in, p.Runtime.Volumes) {
 		inPlace = false // writable directories must be prepared in a build stage
 	}
 	if p.Runtime.Shell != nil {
@@ -260,14 +260,7 @@ func (p *Plan) binaryInPlace(spec BinarySpec, removable []*dockerfile.Instructio
 			}
 		case dockerfile.KindHealthcheck:
 			line, note := in.ConvertHealthcheck(ins, HealthProbe{}, func(pth string) bool { return pth == spec.Located.ImagePath })
-			if note != nil {
-				p.Notes = append(p.Notes, *note)
-			}
-			if line == "" {
-				ed.Delete(ins)
-			} else if line != ins.Original {
-				ed.Replace(ins, line)
-			}
+			p.EditHealthcheck(ins, line, note)
 		}
 	}
 	// A bare program name found through a PATH entry distroless does not
@@ -389,9 +382,9 @@ func (p *Plan) programInstr() *dockerfile.Instruction {
 	return p.Runtime.Cmd
 }
 
-// volumesPrepared reports whether every VOLUME directory is already copied
+// VolumesPrepared reports whether every VOLUME directory is already copied
 // into the shipped stage owned by the nonroot user.
-func volumesPrepared(in *Input, vols []string) bool {
+func VolumesPrepared(in *Input, vols []string) bool {
 	for _, v := range vols {
 		ok := false
 		for _, ins := range in.Target.All(dockerfile.KindCopy) {

@@ -28,6 +28,20 @@ type Plan struct {
 	TargetImage string
 }
 
+// EditHealthcheck applies a converted HEALTHCHECK (ConvertHealthcheck's
+// result) in place: the new line, or the instruction deleted when line is
+// "", and the note that explains it.
+func (p *Plan) EditHealthcheck(ins *dockerfile.Instruction, line string, note *Note) {
+	if note != nil {
+		p.Notes = append(p.Notes, *note)
+	}
+	if line == "" {
+		p.Editor.Delete(ins)
+	} else if line != ins.Original {
+		p.Editor.Replace(ins, line)
+	}
+}
+
 // Note records a reviewer note.
 func (p *Plan) Note(kind NoteKind, format string, args ...any) {
 	p.Notes = append(p.Notes, Note{Kind: kind, Text: fmt.Sprintf(format, args...)})

@@ -567,14 +567,7 @@ func (c *conv) inPlace(removable []*dockerfile.Instruction) (*convert.Result, er
 			switch ins.Kind {
 			case dockerfile.KindHealthcheck:
 				line, note := in.ConvertHealthcheck(ins, convert.HealthProbe{}, nil)
-				if note != nil {
-					p.Notes = append(p.Notes, *note)
-				}
-				if line == "" {
-					ed.Delete(ins)
-				} else if line != ins.Original {
-					ed.Replace(ins, line)
-				}
+				p.EditHealthcheck(ins, line, note)
 			case dockerfile.KindShell:
 				ed.Delete(ins)
 				p.Note(convert.Change, "SHELL is removed: the chiseled image has no shell")

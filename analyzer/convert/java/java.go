@@ -1276,14 +1276,7 @@ func (c *conv) inPlace() (*convert.Result, error) {
 			}
 		case dockerfile.KindHealthcheck:
 			line, note := in.ConvertHealthcheck(ins, convert.HealthProbe{}, nil)
-			if note != nil {
-				p.Notes = append(p.Notes, *note)
-			}
-			if line == "" {
-				ed.Delete(ins)
-			} else if line != ins.Original {
-				ed.Replace(ins, line)
-			}
+			p.EditHealthcheck(ins, line, note)
 		}
 	}
 	c.applyRewrites()

@@ -106,20 +106,7 @@ func willBeInPlace(in *convert.Input, p *convert.Plan, loc *convert.Located, rem
 			return false
 		}
 	}
-	if in.Options.NonRoot {
-		for _, v := range p.Runtime.Volumes {
-			ok := false
-			for _, ins := range in.Target.All(dockerfile.KindCopy) {
-				if path.Clean(ins.Copy.Dest) == path.Clean(v) && (strings.HasPrefix(ins.Copy.Chown, "65532") || strings.HasPrefix(ins.Copy.Chown, "nonroot")) {
-					ok = true
-				}
-			}
-			if !ok {
-				return false
-			}
-		}
-	}
-	return true
+	return !in.Options.NonRoot || convert.VolumesPrepared(in, p.Runtime.Volumes)
 }
 
 // slashKnownDir adds the trailing slash to a COPY into a directory such as

@@ -473,14 +473,7 @@ func (s *state) finishInPlace(cmd *command) (*convert.Result, error) {
 			p.Note(convert.Change, "SHELL is removed: distroless has no shell")
 		case dockerfile.KindHealthcheck:
 			line, note := s.healthcheck(ins)
-			if note != nil {
-				p.Notes = append(p.Notes, *note)
-			}
-			if line == "" {
-				ed.Delete(ins)
-			} else if line != ins.Original {
-				ed.Replace(ins, line)
-			}
+			p.EditHealthcheck(ins, line, note)
 		}
 	}
 	s.flushRewrites()
