@@ -58,14 +58,5 @@ func (d *DB) UnfinishedOnboarding(ctx context.Context, installation int64) ([]Re
 	if err != nil {
 		return nil, fmt.Errorf("reading the onboarding of installation %d: %w", installation, err)
 	}
-	defer rows.Close()
-	var out []RepoRef
-	for rows.Next() {
-		var r RepoRef
-		if err := rows.Scan(&r.ID, &r.FullName); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return scanRepoRefs(rows)
 }

@@ -257,8 +257,13 @@ func (d *DB) RemoveInstallationRepos(ctx context.Context, installation int64, re
 func (d *DB) InstallationRepos(ctx context.Context, installation int64) ([]RepoRef, error) {
 	rows, err := d.Query(ctx, `SELECT repo_id, full_name FROM distill_installation_repos WHERE installation_id = ? ORDER BY full_name`, installation)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading the repositories of installation %d: %w", installation, err)
 	}
+	return scanRepoRefs(rows)
+}
+
+// scanRepoRefs reads (repo_id, full_name) rows and closes them.
+func scanRepoRefs(rows *sql.Rows) ([]RepoRef, error) {
 	defer rows.Close()
 	var out []RepoRef
 	for rows.Next() {
