@@ -68,6 +68,25 @@ type Result struct {
 	Findings []Finding
 	// File is the parsed Dockerfile; nil when it did not parse.
 	File *dockerfile.File
+
+	src      []byte
+	opt      Options
+	proposal *Proposal // the conversion the rules asked for, if any
+}
+
+// Conversion returns the conversion of the checked file with Check's
+// options: the one Check's rules already asked the converter for (they
+// compare the file with it), or a new one. Callers that show findings and
+// the proposal side by side use it so that both come from one conversion.
+func (r *Result) Conversion() (*Proposal, error) {
+	if r.proposal != nil {
+		return r.proposal, nil
+	}
+	opt := convertOptionsOf(r.opt)
+	if r.File == nil {
+		return Convert(r.src, opt) // declines: the file does not parse
+	}
+	return ConvertFile(r.File, opt)
 }
 
 // ErrTooLarge is returned for inputs over the size limit.
@@ -86,7 +105,7 @@ func Check(ctx context.Context, src []byte, opt Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := &Result{Path: opt.Path}
+	res := &Result{Path: opt.Path, src: src, opt: opt}
 	f, err := dockerfile.Parse(opt.Path, src, dockerfile.Options{MaxSize: opt.MaxSize, BuildArgs: opt.BuildArgs})
 	if err != nil {
 		var se *dockerfile.SyntaxError
@@ -106,7 +125,7 @@ func Check(ctx context.Context, src []byte, opt Options) (*Result, error) {
 		return nil, &TargetError{Err: fmt.Errorf("%s: %w", displayPath(opt.Path), err)}
 	}
 	res.Target = target.Ref()
-	res.Findings = Run(f, target, opt)
+	res.Findings = run(f, target, opt, &res.proposal)
 	return res, nil
 }
 
@@ -130,6 +149,12 @@ func syntaxFinding(path string, se *dockerfile.SyntaxError) Finding {
 // findings after configuration, suppressions and de-duplication, sorted by
 // line.
 func Run(f *dockerfile.File, target *dockerfile.Stage, opt Options) []Finding {
+	return run(f, target, opt, nil)
+}
+
+// run is Run; when keep is not nil it receives the conversion the rules
+// asked the converter for.
+func run(f *dockerfile.File, target *dockerfile.Stage, opt Options, keep **Proposal) []Finding {
 	ruleSet := opt.Rules
 	if ruleSet == nil {
 		ruleSet = rules.All()
@@ -143,7 +168,7 @@ func Run(f *dockerfile.File, target *dockerfile.Stage, opt Options) []Finding {
 		Debian:    opt.Config.DebianRelease(),
 		NonRoot:   opt.Config.NonRoot(),
 		Now:       now,
-		Outlook:   outlook(f, opt),
+		Outlook:   outlook(f, opt, keep),
 		PinDigest: opt.Config != nil && opt.Config.Images.PinDigest,
 	}, &raw)
 	byName := map[string]*analysis.Rule{}

@@ -169,3 +169,39 @@ func TestIsDockerfileName(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckConversionIsTheConvertersProposal: the proposal a review shows
+// next to the findings is the conversion the rules compared the file with,
+// the same as Convert gives, and a file that does not parse is declined.
+func TestCheckConversionIsTheConvertersProposal(t *testing.T) {
+	ctx := context.Background()
+	src := []byte("FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n")
+	res, err := analyzer.Check(ctx, src, analyzer.Options{Path: "Dockerfile"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := res.Conversion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := analyzer.Convert(src, analyzer.ConvertOptions{Path: "Dockerfile"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != want.Status || string(got.Dockerfile) != string(want.Dockerfile) {
+		t.Errorf("Check's conversion differs from Convert's:\n%s\nvs\n%s", got.Dockerfile, want.Dockerfile)
+	}
+	again, _ := res.Conversion()
+	if again != got {
+		t.Error("Conversion converted the file again instead of reusing the rules' conversion")
+	}
+
+	bad, err := analyzer.Check(ctx, []byte("FROM\n"), analyzer.Options{Path: "Dockerfile"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := bad.Conversion()
+	if err != nil || p.Status != "declined" || !strings.Contains(p.Decline.Reason, "does not parse") {
+		t.Errorf("a file that does not parse: %+v, %v", p, err)
+	}
+}

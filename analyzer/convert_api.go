@@ -35,6 +35,11 @@ func Convert(src []byte, opt ConvertOptions) (*Proposal, error) {
 	return convert.Run(opt.Path, src, recipes.All(), convertOptions(opt))
 }
 
+// convertOptionsOf are the conversion options matching a check's.
+func convertOptionsOf(opt Options) ConvertOptions {
+	return ConvertOptions{Path: opt.Path, Target: opt.Target, Config: opt.Config, BuildArgs: opt.BuildArgs, Now: opt.Now, Context: opt.Context}
+}
+
 // ConvertFile is Convert on a file already parsed with opt.BuildArgs. The
 // converter only reads f, so Check shares its parse with it.
 func ConvertFile(f *dockerfile.File, opt ConvertOptions) (*Proposal, error) {
@@ -103,9 +108,12 @@ func SelectContextFiles(sizes map[string]int64) []string {
 
 // outlook summarises what Convert would do, for rules (check never
 // recommends what fix would refuse).
-func outlook(f *dockerfile.File, opt Options) func() analysis.Outlook {
+func outlook(f *dockerfile.File, opt Options, keep **Proposal) func() analysis.Outlook {
 	return func() analysis.Outlook {
-		p, err := ConvertFile(f, ConvertOptions{Path: opt.Path, Target: opt.Target, Config: opt.Config, BuildArgs: opt.BuildArgs, Now: opt.Now, Context: opt.Context})
+		p, err := ConvertFile(f, convertOptionsOf(opt))
+		if err == nil && keep != nil {
+			*keep = p
+		}
 		if err != nil || p == nil || p.Recipe == "" {
 			// No recipe recognised the image: the converter has no
 			// opinion, so rules fall back to the rulebook.

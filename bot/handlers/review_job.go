@@ -319,7 +319,7 @@ func (w *ReviewWorker) collect(ctx context.Context, log *slog.Logger, gh *github
 			continue
 		}
 		file.Findings = res.Findings
-		prop, err := analyzer.Convert(content, analyzer.ConvertOptions{Path: name, Config: cfg, Context: rc})
+		prop, err := res.Conversion()
 		if err == nil {
 			file.Proposal = prop
 		}

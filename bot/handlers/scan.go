@@ -135,21 +135,24 @@ func (d *Deps) scanTree(ctx context.Context, log *slog.Logger, gh *github.Client
 }
 
 // analyse checks and converts one file with its repository context.
+// The findings and the proposal come from one conversion with the same
+// repository context, so they agree.
 func (d *Deps) analyse(ctx context.Context, log *slog.Logger, f *scannedFile, cfg *config.Config, ctxFiles *contextFetcher) {
-	res, err := analyzer.Check(ctx, f.Content, analyzer.Options{Path: f.Path, Config: cfg})
-	if err != nil {
-		f.Problem = err.Error()
-		return
-	}
-	f.Findings = res.Findings
 	var rc *convert.RepoContext
 	if ctxFiles != nil {
+		var err error
 		if rc, err = ctxFiles.For(ctx, path.Dir(f.Path)); err != nil {
 			log.Warn("repository context unavailable; converting from the Dockerfile alone", "file", f.Path, "error", err.Error())
 			rc = nil
 		}
 	}
-	prop, err := analyzer.Convert(f.Content, analyzer.ConvertOptions{Path: f.Path, Config: cfg, Context: rc})
+	res, err := analyzer.Check(ctx, f.Content, analyzer.Options{Path: f.Path, Config: cfg, Context: rc})
+	if err != nil {
+		f.Problem = err.Error()
+		return
+	}
+	f.Findings = res.Findings
+	prop, err := res.Conversion()
 	if err != nil {
 		f.Problem = err.Error()
 		return
